@@ -1,0 +1,43 @@
+namespace OtpWall.Core.Activations;
+
+/// <summary>Where an activation stands, normalised from whatever text OTPWALL sends.</summary>
+public enum ActivationStatus
+{
+    /// <summary>A text OTPWALL sent that the dashboard does not know; not final, keep polling.</summary>
+    Unknown = 0,
+    Waiting,
+    Received,
+    Completed,
+    Cancelled,
+    Expired,
+}
+
+/// <summary>Reads OTPWALL's status text tolerantly, as docs/otpwall-api.md fixes it.</summary>
+public static class ActivationStatuses
+{
+    /// <summary>Maps a raw status (any case, surrounding blanks ignored) to <see cref="ActivationStatus"/>.</summary>
+    public static ActivationStatus Parse(string? raw) => raw?.Trim().ToUpperInvariant() switch
+    {
+        "WAITING" or "PENDING" => ActivationStatus.Waiting,
+        "RECEIVED" or "OK" => ActivationStatus.Received,
+        "COMPLETE" or "COMPLETED" or "FINISHED" or "DONE" => ActivationStatus.Completed,
+        "CANCEL" or "CANCELLED" or "CANCELED" => ActivationStatus.Cancelled,
+        "EXPIRED" or "TIMEOUT" => ActivationStatus.Expired,
+        _ => ActivationStatus.Unknown,
+    };
+
+    /// <summary>Whether nothing more can happen to an activation in this state.</summary>
+    public static bool IsFinal(this ActivationStatus status) =>
+        status is ActivationStatus.Completed or ActivationStatus.Cancelled or ActivationStatus.Expired;
+
+    /// <summary>The lower-case name used in <c>data-status</c> attributes and exports.</summary>
+    public static string ToContractName(this ActivationStatus status) => status switch
+    {
+        ActivationStatus.Waiting => "waiting",
+        ActivationStatus.Received => "received",
+        ActivationStatus.Completed => "completed",
+        ActivationStatus.Cancelled => "cancelled",
+        ActivationStatus.Expired => "expired",
+        _ => "unknown",
+    };
+}

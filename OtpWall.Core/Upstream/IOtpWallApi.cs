@@ -1,0 +1,28 @@
+using Refit;
+
+namespace OtpWall.Core.Upstream;
+
+/// <summary>OTPWALL's HTTP API, as Refit generates it. Only <see cref="OtpWallClient"/> calls it.</summary>
+internal interface IOtpWallApi
+{
+    [Get("/balance")]
+    Task<IApiResponse<BalanceResponse>> GetBalanceAsync([Authorize("Bearer")] string apiKey, CancellationToken cancellationToken);
+
+    [Post("/number")]
+    Task<IApiResponse<ActivationResponse>> BuyNumberAsync(
+        [Authorize("Bearer")] string apiKey, [Body] BuyNumberRequest request, CancellationToken cancellationToken);
+
+    [Get("/activation/{id}/status")]
+    Task<IApiResponse<ActivationResponse>> GetActivationStatusAsync(
+        [Authorize("Bearer")] string apiKey, string id, CancellationToken cancellationToken);
+
+    [Post("/activation/{id}/status")]
+    Task<IApiResponse<string>> ChangeActivationStatusAsync(
+        [Authorize("Bearer")] string apiKey, string id, [Body] ChangeStatusRequest request, CancellationToken cancellationToken);
+
+    [Get("/countries")]
+    Task<IApiResponse<List<CatalogueEntryResponse>>> GetCountriesAsync([Authorize("Bearer")] string apiKey, CancellationToken cancellationToken);
+
+    [Get("/services")]
+    Task<IApiResponse<List<CatalogueEntryResponse>>> GetServicesAsync([Authorize("Bearer")] string apiKey, CancellationToken cancellationToken);
+}
