@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OtpWall.Sandbox;
+
+/// <summary>
+/// Requests served so far, per path and per key. Keys are listed by <see cref="KeyFingerprint"/>, never in clear:
+/// a person may paste a real key into a sandbox, and this surface is open.
+/// </summary>
+public sealed class SandboxStats
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _byPath = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _byKey = new(StringComparer.Ordinal);
+    private long _total;
+
+    /// <summary>How <c>GET /sandbox/control/stats</c> names a key: the first 12 hex digits of its SHA-256.</summary>
+    public static string KeyFingerprint(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12];
+
+    public void Count(string method, string path, string? key)
+    {
+        lock (_gate)
+        {
+            _total++;
+            Increment(_byPath, $"{method} {path}");
+            Increment(_byKey, key is null ? "(none)" : KeyFingerprint(key));
+        }
+    }
+
+    public SandboxStatsView Read()
+    {
+        lock (_gate) return new SandboxStatsView(_total, new SortedDictionary<string, long>(_byPath), new SortedDictionary<string, long>(_byKey));
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _total = 0;
+            _byPath.Clear();
+            _byKey.Clear();
+        }
+    }
+
+    private static void Increment(Dictionary<string, long> counts, string name) =>
+        counts[name] = counts.GetValueOrDefault(name) + 1;
+}
+
+/// <summary>The JSON of <c>GET /sandbox/control/stats</c>: <c>total</c>, <c>byPath</c> (<c>"GET /balance"</c>) and <c>byKey</c>.</summary>
+public sealed record SandboxStatsView(long Total, IReadOnlyDictionary<string, long> ByPath, IReadOnlyDictionary<string, long> ByKey);
