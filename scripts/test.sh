@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project. Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet test OtpWall.sln --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 117, Skipped: 0, Total: 117, ..."
+count() { grep -E '^\s*(Passed|Failed)!' "$log" | grep -oE "$1: *[0-9]+" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(count Passed)
+failed=$(count Failed)
+# A build error or a crashed test host fails the run even when no test was counted as failed.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+echo "$passed passed, $failed failed"
+exit "$status"
