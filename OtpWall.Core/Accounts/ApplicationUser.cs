@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace OtpWall.Core.Accounts;
+
+/// <summary>A person on this dashboard instance.</summary>
+public sealed class ApplicationUser : IdentityUser
+{
+    /// <summary>Set by an administrator: the user cannot sign in and open sessions end.</summary>
+    public bool IsDisabled { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.ApiKeys;
+
+namespace OtpWall.Core.Data;
+
+/// <summary>The dashboard's SQLite database: Identity's tables plus keys, invites and instance settings.</summary>
+public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
+
+    public DbSet<Invite> Invites => Set<Invite>();
+
+    public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<StoredApiKey>(key =>
+        {
+            key.HasKey(k => k.UserId);
+            key.Property(k => k.LastFour).HasMaxLength(4);
+            key.HasOne<ApplicationUser>().WithOne().HasForeignKey<StoredApiKey>(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Invite>(invite =>
+        {
+            invite.HasIndex(i => i.TokenHash).IsUnique();
+            invite.Property(i => i.TokenHash).HasMaxLength(64);
+        });
+
+        builder.Entity<InstanceSettings>().HasData(new InstanceSettings { Id = Accounts.InstanceSettings.SingletonId });
+    }
+}
