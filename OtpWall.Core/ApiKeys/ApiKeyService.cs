@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Upstream;
+using OtpWall.Core.Wallet;
+
+namespace OtpWall.Core.ApiKeys;
+
+/// <summary>How trying a key against OTPWALL went.</summary>
+public enum KeyCheckOutcome
+{
+    /// <summary>OTPWALL answered with a balance.</summary>
+    Works,
+
+    /// <summary>OTPWALL refused the key (401/403).</summary>
+    Refused,
+
+    /// <summary>OTPWALL could not say (down, slow, rate limited, unreadable): the key may well be fine.</summary>
+    Unreachable,
+}
+
+/// <summary>The result of checking a key: the outcome, the balance when it works, and a sentence for the user.</summary>
+public sealed record KeyCheck(KeyCheckOutcome Outcome, Balance? Balance, string Message);
+
+/// <summary>The result of saving a key typed by a user.</summary>
+public sealed record KeySaveResult(bool Saved, KeyCheck? Check, string Message);
+
+/// <summary>
+/// The API key settings of one user: the format is checked first, then the key is tried against <c>/balance</c>.
+/// A refused key is not saved; an unreachable OTPWALL does not stop the user from saving.
+/// </summary>
+public sealed class ApiKeyService(ApiKeyVault vault, IServiceProvider services, WalletService wallet)
+{
+    public const string FormatMessage = "An OTPWALL API key is exactly 32 letters and digits. Copy it again from OTPWALL's API Tools page.";
+
+    public Task<StoredKeyLookup> GetAsync(string userId, CancellationToken cancellationToken = default) =>
+        vault.GetAsync(userId, cancellationToken);
+
+    public async Task<KeySaveResult> SaveAsync(string userId, string? typed, CancellationToken cancellationToken = default)
+    {
+        if (!OtpWallApiKey.TryParse(typed, out var key)) return new KeySaveResult(false, null, FormatMessage);
+
+        var check = await CheckAsync(key, cancellationToken);
+        if (check.Outcome == KeyCheckOutcome.Refused)
+            return new KeySaveResult(false, check, "OTPWALL refused this key, so it was not saved. " + check.Message);
+
+        await vault.SaveAsync(userId, key, cancellationToken);
+        wallet.Forget(userId);
+        return new KeySaveResult(true, check, check.Outcome == KeyCheckOutcome.Works
+            ? $"Key saved. It works: the balance is {check.Balance}."
+            : "Key saved, but it could not be checked: " + check.Message);
+    }
+
+    /// <summary>Tries the user's saved key again.</summary>
+    public async Task<KeyCheck?> CheckSavedAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var stored = await vault.GetAsync(userId, cancellationToken);
+        return stored.Key is null ? null : await CheckAsync(stored.Key, cancellationToken);
+    }
+
+    public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var removed = await vault.RemoveAsync(userId, cancellationToken);
+        wallet.Forget(userId);
+        return removed;
+    }
+
+    private async Task<KeyCheck> CheckAsync(OtpWallApiKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var balance = await services.GetRequiredService<OtpWallClient>().GetBalanceAsync(key, cancellationToken);
+            return new KeyCheck(KeyCheckOutcome.Works, balance, $"Balance {balance}.");
+        }
+        catch (OtpWallBadKeyException ex)
+        {
+            return new KeyCheck(KeyCheckOutcome.Refused, null, ex.Message);
+        }
+        catch (OtpWallException ex)
+        {
+            return new KeyCheck(KeyCheckOutcome.Unreachable, null, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Data;
+using OtpWall.Core.Upstream;
+using OtpWall.Core.Wallet;
+
+namespace OtpWall.Core;
+
+public static class OtpWallCoreServiceCollectionExtensions
+{
+    /// <summary>The name Data Protection keys are bound to: keep it, or every stored API key becomes unreadable.</summary>
+    public const string DataProtectionApplicationName = "OtpWall.Dashboard";
+
+    /// <summary>
+    /// Everything below the pages: the data folder (SQLite database and key ring), the OTPWALL client, the key vault,
+    /// the wallet, team administration and health checks. Identity itself is added by the host with
+    /// <see cref="AccountRules.AddOtpWallAccountRules"/>. <paramref name="configureUpstream"/> may add handlers to the
+    /// OTPWALL HTTP client (inside the resilience pipeline, so per attempt).
+    /// </summary>
+    public static IServiceCollection AddOtpWallCore(this IServiceCollection services, Action<IHttpClientBuilder>? configureUpstream = null)
+    {
+        services.AddOptions<DataDirectoryOptions>()
+            .BindConfiguration(DataDirectoryOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((options, environment) =>
+                options.DataDirectory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDbContextFactory<OtpWallDbContext>((provider, options) =>
+            options.UseSqlite($"Data Source={provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DatabasePath}"));
+
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>, DataDirectoryKeyRing>();
+
+        var upstream = services.AddOtpWallUpstream();
+        configureUpstream?.Invoke(upstream);
+        services.AddSingleton<ApiKeyVault>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<WalletService>();
+        services.AddSingleton<TeamService>();
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<DataDirectoryHealthCheck>("dataDirectory");
+        return services;
+    }
+}

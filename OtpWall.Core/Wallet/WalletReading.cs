@@ -1,0 +1,23 @@
+namespace OtpWall.Core.Wallet;
+
+/// <summary>Why a wallet reading has no fresh balance.</summary>
+public enum WalletProblem
+{
+    NoKey,
+    KeyUnreadable,
+    BadKey,
+    RateLimited,
+    UpstreamDown,
+}
+
+/// <summary>
+/// What the dashboard knows of a user's wallet. After a failure, <see cref="Balance"/> is still the last good
+/// one (read at <see cref="BalanceReadAt"/>), so a person sees both the figure and why it may be stale.
+/// </summary>
+public sealed record WalletReading(
+    Balance? Balance,
+    DateTimeOffset? BalanceReadAt,
+    DateTimeOffset CheckedAt,
+    DateTimeOffset NextReadAt,
+    WalletProblem? Problem = null,
+    string? Message = null);
