@@ -1,19 +1,13 @@
-using OtpWall.Core.Upstream;
+using OtpWall.Core.Data;
 using OtpWall.Dashboard.Hosting;
-using OtpWall.Sandbox;
 
 var builder = WebApplication.CreateBuilder(args).UseAppSettingsBesideTheBinary();
-var sandboxEnabled = builder.Configuration.GetValue<bool?>($"{SandboxModeOptions.SectionName}:Enabled")
-    ?? builder.Environment.IsDevelopment();
-
-builder.Services.AddOtpWallUpstream();
-if (sandboxEnabled) builder.Services.AddOtpWallSandbox(SandboxModeOptions.SectionName);
+builder.AddDashboard();
 
 var app = builder.Build();
-app.MapGet("/", () => Results.Text(
-    sandboxEnabled
-        ? "OTPWALL Dashboard — sandbox mode. The simulated OTPWALL API is at /sandbox/v1."
-        : "OTPWALL Dashboard.",
-    "text/plain"));
-if (sandboxEnabled) app.MapOtpWallSandbox("/sandbox");
-app.Run();
+await app.Services.PrepareOtpWallDatabaseAsync();
+app.UseDashboard();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,10 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OtpWall.Dashboard.Hosting;
 
-/// <summary>Whether the built-in OTPWALL simulator is served. Bound from <c>OtpWall:Sandbox</c>.</summary>
+/// <summary>Whether the built-in OTPWALL simulator is served and used. Bound from <c>OtpWall:Sandbox</c>.</summary>
 public sealed class SandboxModeOptions
 {
     public const string SectionName = "OtpWall:Sandbox";
 
     /// <summary>On by default in Development, off elsewhere.</summary>
     public bool? Enabled { get; set; }
+
+    /// <summary>The balance of a one-click sandbox key.</summary>
+    [Range(0d, 100_000d)]
+    public decimal StartingBalance { get; set; } = 25.00m;
 }

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using OtpWall.Core;
+using OtpWall.Core.Accounts;
+using OtpWall.Dashboard.Components;
+using OtpWall.Dashboard.Components.Account;
+using OtpWall.Dashboard.Components.Theme;
+
+namespace OtpWall.Dashboard.Hosting;
+
+internal static class DashboardHosting
+{
+    /// <summary>The whole dashboard: Core, Identity, the UI, sandbox mode and the account protections.</summary>
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSandboxMode();
+        services.AddOtpWallCore(client => client.AddHttpMessageHandler<SandboxLoopbackHandler>());
+        services.AddSingleton<SandboxKeyIssuer>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddIdentityCore<ApplicationUser>()
+            .AddOtpWallAccountRules()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        // A disabled user's (or a changed password's) cookies stop working at the next check.
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+            options.ValidationInterval = security.Value.SessionRevalidationInterval);
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "otpwall.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/Account/Login";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+        });
+        services.AddAccountRateLimiting();
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseColorSchemeHint();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapThemeEndpoint();
+        app.MapHealthEndpoint();
+        app.MapSandboxWhenOn();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using OtpWall.Core.Upstream;
+using OtpWall.Sandbox;
+
+namespace OtpWall.Dashboard.Hosting;
+
+internal static class SandboxModeHosting
+{
+    private const string SandboxApiPath = "/sandbox/v1";
+
+    /// <summary>
+    /// With sandbox mode on (the default in Development), the simulator is served at <c>/sandbox</c> and every OTPWALL
+    /// call goes to it. Decided from configuration when first needed, so test hosts can switch it like any setting.
+    /// </summary>
+    public static IServiceCollection AddSandboxMode(this IServiceCollection services)
+    {
+        services.AddOptions<SandboxModeOptions>().BindConfiguration(SandboxModeOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider =>
+        {
+            var inApp = provider.GetRequiredService<IOptions<SandboxModeOptions>>().Value.Enabled
+                ?? provider.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            var configuredUrl = provider.GetRequiredService<IConfiguration>()[$"{OtpWallUpstreamOptions.SectionName}:BaseUrl"];
+            var standalone = configuredUrl?.TrimEnd('/').EndsWith(SandboxApiPath, StringComparison.OrdinalIgnoreCase) == true;
+            return new UpstreamMode(inApp || standalone, inApp);
+        });
+        // Registered always (a few idle singletons); served and used only when sandbox mode is on.
+        services.AddOtpWallSandbox(SandboxModeOptions.SectionName);
+        services.AddTransient<SandboxLoopbackHandler>();
+        services.AddOptions<OtpWallUpstreamOptions>().PostConfigure<UpstreamMode>((options, mode) =>
+        {
+            if (mode.InApp) options.BaseUrl = new Uri("http://localhost" + SandboxApiPath);
+        });
+        return services;
+    }
+
+    public static void MapSandboxWhenOn(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<UpstreamMode>().InApp) app.MapOtpWallSandbox("/sandbox");
+    }
+}
