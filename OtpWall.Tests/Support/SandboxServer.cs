@@ -25,6 +25,9 @@ public sealed class SandboxServer : IAsyncLifetime
 
     public HttpClient Control { get; private set; } = null!;
 
+    /// <summary>The running simulator itself, for hosts that create sandbox accounts in-process.</summary>
+    public SandboxSimulator Simulator => _app!.Services.GetRequiredService<SandboxSimulator>();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });

@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Accounts;
+using OtpWall.Tests.Support;
+using static OtpWall.Tests.Support.DashboardHostExtensions;
+
+namespace OtpWall.Tests.Accounts;
+
+public sealed class SignInProtectionTests
+{
+    [Fact]
+    public async Task FiveWrongPasswords_LockTheAccount_EvenAgainstTheRightOne()
+    {
+        await using var host = new DashboardHost();
+        await host.RegisterAdministratorAsync();
+        using var guesser = host.NewSession();
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            using var wrong = await guesser.SignInAsync("admin@example.com", $"not the password {attempt}");
+            Assert.Contains("Wrong e-mail or password", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var fifth = await guesser.SignInAsync("admin@example.com", "not the password 5");
+        using var right = await guesser.SignInAsync("admin@example.com", Password);
+
+        Assert.Equal("/Account/Lockout", BrowserlessSession.RedirectTarget(fifth));
+        Assert.Equal("/Account/Lockout", BrowserlessSession.RedirectTarget(right));
+        Assert.Contains("locked for 15 minutes", await guesser.GetPageAsync("/Account/Lockout"), StringComparison.Ordinal);
+        host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task TooManySignInPosts_FromOneAddress_Get429_WhilePagesStillLoad()
+    {
+        await using var host = new DashboardHost(settings: new Dictionary<string, string?> { ["OtpWall:Accounts:AttemptsPerMinute"] = "3" });
+        using var session = host.NewSession();
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            using var allowed = await session.SignInAsync("someone@example.com", "whatever password");
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, allowed.StatusCode);
+        }
+        using var limited = await session.SignInAsync("someone@example.com", "whatever password");
+        using var register = await session.RegisterAsync("someone@example.com", Password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Contains("Too many sign-in or registration attempts", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, register.StatusCode);
+        using var page = await session.GetAsync("/Account/Login");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task ADisabledUser_CannotSignIn_AndTheirOpenSessionEnds()
+    {
+        await using var host = new DashboardHost(settings: new Dictionary<string, string?> { ["OtpWall:Accounts:SessionRevalidationInterval"] = "00:00:05" });
+        var (_, adminId) = await host.RegisterAdministratorAsync();
+        using var member = host.NewSession();
+        using var registered = await member.RegisterAsync("member@example.com", Password, await host.CreateInviteAsync(adminId));
+        using (var before = await member.GetAsync("/wallet")) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        var refusal = await host.Services.GetRequiredService<TeamService>().SetDisabledAsync(adminId, await host.UserIdAsync("member@example.com"), true);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        Assert.Null(refusal);
+        using var after = await member.GetAsync("/wallet");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/Account/Login", BrowserlessSession.RedirectTarget(after), StringComparison.Ordinal);
+        using var again = host.NewSession();
+        using var signIn = await again.SignInAsync("member@example.com", Password);
+        Assert.Contains("disabled by an administrator", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task AnAdministrator_CannotDisableThemselves()
+    {
+        await using var host = new DashboardHost();
+        var (_, adminId) = await host.RegisterAdministratorAsync();
+
+        var refusal = await host.Services.GetRequiredService<TeamService>().SetDisabledAsync(adminId, adminId, true);
+
+        Assert.Equal("You cannot disable your own account.", refusal);
+        host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task Health_ReportsTheDatabaseAndTheDataFolder_WithoutSignIn()
+    {
+        await using var host = new DashboardHost();
+        using var anonymous = host.NewSession();
+
+        using var response = await anonymous.GetAsync("/healthz");
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("dataDirectory").GetProperty("status").GetString());
+        host.DeleteDataDirectory();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Accounts;
+using OtpWall.Tests.Support;
+using static OtpWall.Tests.Support.DashboardHostExtensions;
+
+namespace OtpWall.Tests.Accounts;
+
+/// <summary>Who gets into one shared instance: the first account administers it, the rest come by invite.</summary>
+public sealed class TeamAccessTests : IAsyncLifetime
+{
+    private readonly DashboardHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task TheFirstAccount_BecomesAdministrator_AndAStrangerCannotRegisterWithoutAnInvite()
+    {
+        var (admin, _) = await _host.RegisterAdministratorAsync();
+
+        Assert.Contains("Who can register", await admin.GetPageAsync("/admin/team"), StringComparison.Ordinal);
+
+        using var stranger = _host.NewSession();
+        var registerPage = await stranger.GetPageAsync("/Account/Register");
+        Assert.Contains("Registration is by invitation only", registerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Input.Password", registerPage, StringComparison.Ordinal);
+        using var crafted = await stranger.RegisterAsync("stranger@example.com", Password, tokenFrom: "/Account/Login");
+        Assert.NotEqual(HttpStatusCode.Redirect, crafted.StatusCode);
+        using var signIn = await stranger.SignInAsync("stranger@example.com", Password);
+        Assert.Contains("Wrong e-mail or password", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnInviteLink_LetsOnePersonRegister_AndNeverWorksTwice()
+    {
+        var (_, adminId) = await _host.RegisterAdministratorAsync();
+        var invite = await _host.CreateInviteAsync(adminId);
+
+        using var teammate = _host.NewSession();
+        using var registered = await teammate.RegisterAsync("teammate@example.com", Password, invite);
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal("/settings/api-key", BrowserlessSession.RedirectTarget(registered));
+
+        using var latecomer = _host.NewSession();
+        Assert.Contains("has expired or has already been used", await latecomer.GetPageAsync($"/Account/Register?invite={invite}"), StringComparison.Ordinal);
+        using var second = await latecomer.RegisterAsync("latecomer@example.com", Password, invite, tokenFrom: "/Account/Login");
+        Assert.NotEqual(HttpStatusCode.Redirect, second.StatusCode);
+        var members = await _host.Services.GetRequiredService<TeamService>().ListMembersAsync(adminId);
+        Assert.Equal(["admin@example.com", "teammate@example.com"], members.Select(m => m.Email));
+        Assert.False(members.Single(m => m.Email == "teammate@example.com").IsAdministrator);
+    }
+
+    [Fact]
+    public async Task ARegularMember_CannotOpenTheTeamPage()
+    {
+        var (_, adminId) = await _host.RegisterAdministratorAsync();
+        using var member = _host.NewSession();
+        using var registered = await member.RegisterAsync("member@example.com", Password, await _host.CreateInviteAsync(adminId));
+
+        using var response = await member.GetAsync("/admin/team");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/AccessDenied", BrowserlessSession.RedirectTarget(response), StringComparison.Ordinal);
+        Assert.Contains("does not have access to that page", await member.GetPageAsync("/Account/AccessDenied"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short pass", "must be 12 to 128 characters")]
+    [InlineData("password1234", "This password is too common")]
+    [InlineData("teammate@example.com!", "must not contain your e-mail")]
+    public async Task WeakPasswords_AreRefused_WithAReason(string password, string reason)
+    {
+        await _host.RegisterAdministratorAsync();
+        await _host.Services.GetRequiredService<TeamService>().SetPolicyAsync(await _host.UserIdAsync("admin@example.com"), RegistrationPolicy.Open);
+        using var person = _host.NewSession();
+
+        using var response = await person.RegisterAsync("teammate@example.com", password);
+
+        Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(reason, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AClosedInstance_RefusesEvenAValidInvite()
+    {
+        var (_, adminId) = await _host.RegisterAdministratorAsync();
+        var invite = await _host.CreateInviteAsync(adminId);
+        await _host.Services.GetRequiredService<TeamService>().SetPolicyAsync(adminId, RegistrationPolicy.Closed);
+
+        using var person = _host.NewSession();
+
+        Assert.Contains("Registration on this dashboard is closed", await person.GetPageAsync($"/Account/Register?invite={invite}"), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace OtpWall.Tests.Support;
+
+/// <summary>
+/// One person's cookies and the server-rendered forms they fill in: it loads a page, takes its antiforgery token,
+/// and posts the named form as a browser would.
+/// </summary>
+public sealed partial class BrowserlessSession : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public BrowserlessSession(Uri root)
+    {
+        Cookies = new CookieContainer();
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = root };
+    }
+
+    public CookieContainer Cookies { get; }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    public async Task<string> GetPageAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Where a redirect points, as a path and query whether the server gave it absolute or relative.</summary>
+    public static string? RedirectTarget(HttpResponseMessage response) =>
+        response.Headers.Location is not { } location ? null : location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+
+    /// <summary>
+    /// Loads <paramref name="path"/>, then submits its form <paramref name="formName"/> with the fields given. With
+    /// <paramref name="tokenFrom"/>, the antiforgery token comes from that page instead: a post crafted by hand to a
+    /// page that shows no form.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, IDictionary<string, string> fields, string? tokenFrom = null)
+    {
+        var page = await GetPageAsync(tokenFrom ?? path);
+        var token = AntiforgeryToken().Match(page);
+        if (!token.Success) throw new InvalidOperationException($"No form with an antiforgery token on {path}:\n{page[..Math.Min(page.Length, 2000)]}");
+        var action = tokenFrom is null && FormAction().Match(page) is { Success: true } found ? WebUtility.HtmlDecode(found.Groups[1].Value) : path;
+        var body = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = token.Groups[1].Value };
+        return await _http.PostAsync(action, new FormUrlEncodedContent(body));
+    }
+
+    public Task<HttpResponseMessage> SignInAsync(string email, string password) =>
+        SubmitAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+
+    public Task<HttpResponseMessage> RegisterAsync(string email, string password, string? invite = null, string? tokenFrom = null) =>
+        SubmitAsync(invite is null ? "/Account/Register" : $"/Account/Register?invite={Uri.EscapeDataString(invite)}", "register",
+            new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password, ["Input.ConfirmPassword"] = password },
+            tokenFrom);
+
+    public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace OtpWall.Tests.Support;
+
+/// <summary>
+/// The real dashboard on a real localhost port, with the sandbox on and its own temporary data folder. Two hosts
+/// given the same folder are the same instance before and after a restart.
+/// </summary>
+public sealed class DashboardHost : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public DashboardHost(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? NewDataDirectory();
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        UseKestrel(0);
+    }
+
+    public string DataDirectory { get; }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public Uri RootUri => ClientOptions.BaseAddress;
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "otpwall-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A person with their own cookies.</summary>
+    public BrowserlessSession NewSession()
+    {
+        StartServer();
+        return new BrowserlessSession(ClientOptions.BaseAddress);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("OtpWall:DataDirectory", DataDirectory);
+        builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
+        builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
+        builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+    }
+}

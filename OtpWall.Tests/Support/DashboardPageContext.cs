@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+using MudBlazor.Services;
+using OtpWall.Core;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.Data;
+using OtpWall.Dashboard.Hosting;
+
+namespace OtpWall.Tests.Support;
+
+/// <summary>
+/// bUnit with the dashboard's real Core services over a temporary SQLite file, talking to the sandbox over HTTP,
+/// under a fake clock, with one signed-in user.
+/// </summary>
+public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
+{
+    private readonly string _dataDirectory = DashboardHost.NewDataDirectory();
+    private readonly BunitAuthorizationContext _authorization;
+
+    protected DashboardPageContext(SandboxServer sandbox, bool sandboxInApp = false)
+    {
+        Sandbox = sandbox;
+        // Real HTTP and SQLite behind the pages: the first call of a run can take longer than bUnit's default second.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OtpWall:DataDirectory"] = _dataDirectory,
+            ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
+            ["OtpWall:Upstream:MaxRetries"] = "0",
+        }).Build();
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddSingleton<IHostEnvironment>(new TestEnvironment(_dataDirectory));
+        Services.AddSingleton<TimeProvider>(Time);
+        Services.AddLogging();
+        Services.AddOtpWallCore();
+        Services.AddIdentityCore<ApplicationUser>().AddOtpWallAccountRules();
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton(new UpstreamMode(IsSandbox: true, InApp: sandboxInApp));
+        Services.AddOptions<SandboxModeOptions>().Configure(o => o.StartingBalance = 25.00m);
+        if (sandboxInApp) Services.AddSingleton(sandbox.Simulator);
+        Services.AddSingleton<SandboxKeyIssuer>();
+        _authorization = AddAuthorization();
+    }
+
+    protected SandboxServer Sandbox { get; }
+
+    protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected string UserId { get; private set; } = "";
+
+    public virtual async Task InitializeAsync()
+    {
+        await Sandbox.ClearFaultsAsync();
+        await Services.PrepareOtpWallDatabaseAsync();
+        var registered = await Services.GetRequiredService<TeamService>().RegisterAsync("person@example.com", "correct horse battery staple", null);
+        UserId = registered.User!.Id;
+        _authorization.SetAuthorized("person@example.com").SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
+        Render<MudPopoverProvider>();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Sandbox.ClearFaultsAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private sealed class TestEnvironment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+        public string ApplicationName { get; set; } = "OtpWall.Tests";
+        public string ContentRootPath { get; set; } = root;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
