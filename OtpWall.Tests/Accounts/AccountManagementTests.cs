@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using OtpWall.Tests.Support;
+using static OtpWall.Tests.Support.DashboardHostExtensions;
+
+namespace OtpWall.Tests.Accounts;
+
+/// <summary>What a signed-in person does with their own account, through the server-rendered forms.</summary>
+public sealed partial class AccountManagementTests : IAsyncLifetime
+{
+    private readonly DashboardHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _host.DeleteDataDirectory();
+    }
+
+    [Fact]
+    public async Task SigningOut_EndsTheSession()
+    {
+        var (session, _) = await _host.RegisterAdministratorAsync();
+        using (var before = await session.GetAsync("/wallet")) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        using var signOut = await session.SubmitAsync("/Account/Logout", "logout", new Dictionary<string, string> { ["ReturnUrl"] = "wallet" }, tokenFrom: "/Account/Manage/ChangePassword");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        using var after = await session.GetAsync("/wallet");
+        Assert.StartsWith("/Account/Login", BrowserlessSession.RedirectTarget(after), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangingThePassword_RetiresTheOldOne()
+    {
+        var (session, _) = await _host.RegisterAdministratorAsync();
+        const string NewPassword = "a brand new passphrase";
+
+        using var changed = await session.SubmitAsync("/Account/Manage/ChangePassword", "change-password", new Dictionary<string, string>
+        {
+            ["Input.OldPassword"] = Password,
+            ["Input.NewPassword"] = NewPassword,
+            ["Input.ConfirmPassword"] = NewPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Contains("Your password has been changed", await session.GetPageAsync("/Account/Manage/ChangePassword"), StringComparison.Ordinal);
+
+        using var withOld = _host.NewSession();
+        using var oldAttempt = await withOld.SignInAsync("admin@example.com", Password);
+        Assert.Contains("Wrong e-mail or password", await oldAttempt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var withNew = _host.NewSession();
+        using var newAttempt = await withNew.SignInAsync("admin@example.com", NewPassword);
+        Assert.Equal(HttpStatusCode.Redirect, newAttempt.StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoFactor_WithAnAuthenticatorApp_IsAskedForAtTheNextSignIn()
+    {
+        var (session, _) = await _host.RegisterAdministratorAsync();
+        var setup = await session.GetPageAsync("/Account/Manage/EnableAuthenticator");
+        Assert.Contains("<svg", setup, StringComparison.Ordinal);
+        var sharedKey = SharedKey().Match(setup).Groups[1].Value;
+
+        using var enabled = await session.SubmitAsync("/Account/Manage/EnableAuthenticator", "send-code",
+            new Dictionary<string, string> { ["Input.Code"] = Totp.Code(sharedKey, DateTimeOffset.UtcNow) });
+        Assert.Contains("data-testid=\"recovery-codes\"", await enabled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var later = _host.NewSession();
+        using var password = await later.SignInAsync("admin@example.com", Password);
+        var challenge = BrowserlessSession.RedirectTarget(password)!;
+        Assert.StartsWith("/Account/LoginWith2fa", challenge, StringComparison.Ordinal);
+        using (var notYet = await later.GetAsync("/wallet")) Assert.Equal(HttpStatusCode.Redirect, notYet.StatusCode);
+
+        using var wrong = await later.SubmitAsync(challenge, "login-with-2fa", new Dictionary<string, string> { ["Input.TwoFactorCode"] = "000000" });
+        Assert.Contains("That code is not right", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var right = await later.SubmitAsync(challenge, "login-with-2fa",
+            new Dictionary<string, string> { ["Input.TwoFactorCode"] = Totp.Code(sharedKey, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        using var inside = await later.GetAsync("/wallet");
+        Assert.Equal(HttpStatusCode.OK, inside.StatusCode);
+    }
+
+    [GeneratedRegex("data-testid=\"2fa-shared-key\">([^<]+)<")]
+    private static partial Regex SharedKey();
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Accounts;
+using OtpWall.Dashboard.Components.Layout;
+using OtpWall.Dashboard.Components.Pages.Admin;
+using OtpWall.Tests.Support;
+
+namespace OtpWall.Tests.Dashboard;
+
+public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
+{
+    [Fact]
+    public async Task CreatingAnInvite_ShowsALinkThatRegistersOnePerson()
+    {
+        var cut = Render<TeamPage>();
+
+        await cut.WaitForElement("[data-testid=invite-create]").ClickAsync(new());
+
+        var link = cut.WaitForElement("[data-testid=invite-link]").GetAttribute("value")!;
+        Assert.Contains("/Account/Register?invite=", link, StringComparison.Ordinal);
+        var token = Uri.UnescapeDataString(link[(link.IndexOf("invite=", StringComparison.Ordinal) + "invite=".Length)..]);
+        Assert.True((await Services.GetRequiredService<TeamService>().DecideAsync(token)).Allowed);
+        cut.WaitForAssertion(() => Assert.Contains("Waiting, expires", cut.Find("[data-testid=invite-row]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DisablingAMember_ChangesTheirStatus_AndTheAdministratorCannotDisableThemselves()
+    {
+        var team = Services.GetRequiredService<TeamService>();
+        await team.SetPolicyAsync(UserId, RegistrationPolicy.Open);
+        await team.RegisterAsync("member@example.com", "another long passphrase", null);
+        var cut = Render<TeamPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
+
+        Assert.Empty(cut.Find("[data-email='person@example.com']").QuerySelectorAll("[data-testid=member-toggle]"));
+        await cut.Find("[data-email='member@example.com'] [data-testid=member-toggle]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("Disabled", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim()));
+        Assert.True((await team.ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled);
+    }
+}
+
+public sealed class NavMenuTests : BunitContext
+{
+    public NavMenuTests() => Services.AddSingleton(TimeProvider.System);
+
+    [Fact]
+    public void AnAdministrator_SeesTheTeamLink()
+    {
+        AddAuthorization().SetAuthorized("admin@example.com").SetRoles(TeamRoles.Administrator);
+
+        var cut = Render<NavMenu>();
+
+        Assert.Equal(["nav-wallet", "nav-settings", "nav-team", "nav-account"],
+            cut.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
+    }
+
+    [Fact]
+    public void AMember_DoesNotSeeTheTeamLink()
+    {
+        AddAuthorization().SetAuthorized("member@example.com").SetClaims(new Claim(ClaimTypes.NameIdentifier, "member"));
+
+        var cut = Render<NavMenu>();
+
+        Assert.Empty(cut.FindAll("[data-testid=nav-team]"));
+        Assert.Equal("/settings/api-key", cut.Find("[data-testid=nav-settings]").GetAttribute("href"));
+    }
+}
