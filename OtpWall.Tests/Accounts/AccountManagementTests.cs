@@ -6,22 +6,12 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Accounts;
 
 /// <summary>What a signed-in person does with their own account, through the server-rendered forms.</summary>
-public sealed partial class AccountManagementTests : IAsyncLifetime
+public sealed partial class AccountManagementTests : DashboardHostTest
 {
-    private readonly DashboardHost _host = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _host.DeleteDataDirectory();
-    }
-
     [Fact]
     public async Task SigningOut_EndsTheSession()
     {
-        var (session, _) = await _host.RegisterAdministratorAsync();
+        var (session, _) = await Host.RegisterAdministratorAsync();
         using (var before = await session.GetAsync("/wallet")) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
 
         using var signOut = await session.SubmitAsync("/Account/Logout", "logout", new Dictionary<string, string> { ["ReturnUrl"] = "wallet" }, tokenFrom: "/Account/Manage/ChangePassword");
@@ -34,7 +24,7 @@ public sealed partial class AccountManagementTests : IAsyncLifetime
     [Fact]
     public async Task ChangingThePassword_RetiresTheOldOne()
     {
-        var (session, _) = await _host.RegisterAdministratorAsync();
+        var (session, _) = await Host.RegisterAdministratorAsync();
         const string NewPassword = "a brand new passphrase";
 
         using var changed = await session.SubmitAsync("/Account/Manage/ChangePassword", "change-password", new Dictionary<string, string>
@@ -46,10 +36,10 @@ public sealed partial class AccountManagementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         Assert.Contains("Your password has been changed", await session.GetPageAsync("/Account/Manage/ChangePassword"), StringComparison.Ordinal);
 
-        using var withOld = _host.NewSession();
+        using var withOld = Host.NewSession();
         using var oldAttempt = await withOld.SignInAsync("admin@example.com", Password);
         Assert.Contains("Wrong e-mail or password", await oldAttempt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using var withNew = _host.NewSession();
+        using var withNew = Host.NewSession();
         using var newAttempt = await withNew.SignInAsync("admin@example.com", NewPassword);
         Assert.Equal(HttpStatusCode.Redirect, newAttempt.StatusCode);
     }
@@ -57,7 +47,7 @@ public sealed partial class AccountManagementTests : IAsyncLifetime
     [Fact]
     public async Task TwoFactor_WithAnAuthenticatorApp_IsAskedForAtTheNextSignIn()
     {
-        var (session, _) = await _host.RegisterAdministratorAsync();
+        var (session, _) = await Host.RegisterAdministratorAsync();
         var setup = await session.GetPageAsync("/Account/Manage/EnableAuthenticator");
         Assert.Contains("<svg", setup, StringComparison.Ordinal);
         var sharedKey = SharedKey().Match(setup).Groups[1].Value;
@@ -66,7 +56,7 @@ public sealed partial class AccountManagementTests : IAsyncLifetime
             new Dictionary<string, string> { ["Input.Code"] = Totp.Code(sharedKey, DateTimeOffset.UtcNow) });
         Assert.Contains("data-testid=\"recovery-codes\"", await enabled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var later = _host.NewSession();
+        using var later = Host.NewSession();
         using var password = await later.SignInAsync("admin@example.com", Password);
         var challenge = BrowserlessSession.RedirectTarget(password)!;
         Assert.StartsWith("/Account/LoginWith2fa", challenge, StringComparison.Ordinal);

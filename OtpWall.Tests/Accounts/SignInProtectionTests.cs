@@ -26,7 +26,6 @@ public sealed class SignInProtectionTests
         Assert.Equal("/Account/Lockout", BrowserlessSession.RedirectTarget(fifth));
         Assert.Equal("/Account/Lockout", BrowserlessSession.RedirectTarget(right));
         Assert.Contains("locked for 15 minutes", await guesser.GetPageAsync("/Account/Lockout"), StringComparison.Ordinal);
-        host.DeleteDataDirectory();
     }
 
     [Fact]
@@ -49,7 +48,6 @@ public sealed class SignInProtectionTests
         Assert.Equal(HttpStatusCode.TooManyRequests, register.StatusCode);
         using var page = await session.GetAsync("/Account/Login");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        host.DeleteDataDirectory();
     }
 
     [Fact]
@@ -71,7 +69,6 @@ public sealed class SignInProtectionTests
         using var again = host.NewSession();
         using var signIn = await again.SignInAsync("member@example.com", Password);
         Assert.Contains("disabled by an administrator", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        host.DeleteDataDirectory();
     }
 
     [Fact]
@@ -83,7 +80,6 @@ public sealed class SignInProtectionTests
         var refusal = await host.Services.GetRequiredService<TeamService>().SetDisabledAsync(adminId, adminId, true);
 
         Assert.Equal("You cannot disable your own account.", refusal);
-        host.DeleteDataDirectory();
     }
 
     [Fact]
@@ -99,6 +95,5 @@ public sealed class SignInProtectionTests
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("dataDirectory").GetProperty("status").GetString());
-        host.DeleteDataDirectory();
     }
 }

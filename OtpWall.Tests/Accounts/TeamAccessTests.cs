@@ -7,26 +7,16 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Accounts;
 
 /// <summary>Who gets into one shared instance: the first account administers it, the rest come by invite.</summary>
-public sealed class TeamAccessTests : IAsyncLifetime
+public sealed class TeamAccessTests : DashboardHostTest
 {
-    private readonly DashboardHost _host = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _host.DeleteDataDirectory();
-    }
-
     [Fact]
     public async Task TheFirstAccount_BecomesAdministrator_AndAStrangerCannotRegisterWithoutAnInvite()
     {
-        var (admin, _) = await _host.RegisterAdministratorAsync();
+        var (admin, _) = await Host.RegisterAdministratorAsync();
 
         Assert.Contains("Who can register", await admin.GetPageAsync("/admin/team"), StringComparison.Ordinal);
 
-        using var stranger = _host.NewSession();
+        using var stranger = Host.NewSession();
         var registerPage = await stranger.GetPageAsync("/Account/Register");
         Assert.Contains("Registration is by invitation only", registerPage, StringComparison.Ordinal);
         Assert.DoesNotContain("Input.Password", registerPage, StringComparison.Ordinal);
@@ -39,19 +29,19 @@ public sealed class TeamAccessTests : IAsyncLifetime
     [Fact]
     public async Task AnInviteLink_LetsOnePersonRegister_AndNeverWorksTwice()
     {
-        var (_, adminId) = await _host.RegisterAdministratorAsync();
-        var invite = await _host.CreateInviteAsync(adminId);
+        var (_, adminId) = await Host.RegisterAdministratorAsync();
+        var invite = await Host.CreateInviteAsync(adminId);
 
-        using var teammate = _host.NewSession();
+        using var teammate = Host.NewSession();
         using var registered = await teammate.RegisterAsync("teammate@example.com", Password, invite);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         Assert.Equal("/settings/api-key", BrowserlessSession.RedirectTarget(registered));
 
-        using var latecomer = _host.NewSession();
+        using var latecomer = Host.NewSession();
         Assert.Contains("has expired or has already been used", await latecomer.GetPageAsync($"/Account/Register?invite={invite}"), StringComparison.Ordinal);
         using var second = await latecomer.RegisterAsync("latecomer@example.com", Password, invite, tokenFrom: "/Account/Login");
         Assert.NotEqual(HttpStatusCode.Redirect, second.StatusCode);
-        var members = await _host.Services.GetRequiredService<TeamService>().ListMembersAsync(adminId);
+        var members = await Host.Services.GetRequiredService<TeamService>().ListMembersAsync(adminId);
         Assert.Equal(["admin@example.com", "teammate@example.com"], members.Select(m => m.Email));
         Assert.False(members.Single(m => m.Email == "teammate@example.com").IsAdministrator);
     }
@@ -59,9 +49,9 @@ public sealed class TeamAccessTests : IAsyncLifetime
     [Fact]
     public async Task ARegularMember_CannotOpenTheTeamPage()
     {
-        var (_, adminId) = await _host.RegisterAdministratorAsync();
-        using var member = _host.NewSession();
-        using var registered = await member.RegisterAsync("member@example.com", Password, await _host.CreateInviteAsync(adminId));
+        var (_, adminId) = await Host.RegisterAdministratorAsync();
+        using var member = Host.NewSession();
+        using var registered = await member.RegisterAsync("member@example.com", Password, await Host.CreateInviteAsync(adminId));
 
         using var response = await member.GetAsync("/admin/team");
 
@@ -76,9 +66,9 @@ public sealed class TeamAccessTests : IAsyncLifetime
     [InlineData("teammate@example.com!", "must not contain your e-mail")]
     public async Task WeakPasswords_AreRefused_WithAReason(string password, string reason)
     {
-        await _host.RegisterAdministratorAsync();
-        await _host.Services.GetRequiredService<TeamService>().SetPolicyAsync(await _host.UserIdAsync("admin@example.com"), RegistrationPolicy.Open);
-        using var person = _host.NewSession();
+        await Host.RegisterAdministratorAsync();
+        await Host.Services.GetRequiredService<TeamService>().SetPolicyAsync(await Host.UserIdAsync("admin@example.com"), RegistrationPolicy.Open);
+        using var person = Host.NewSession();
 
         using var response = await person.RegisterAsync("teammate@example.com", password);
 
@@ -89,11 +79,11 @@ public sealed class TeamAccessTests : IAsyncLifetime
     [Fact]
     public async Task AClosedInstance_RefusesEvenAValidInvite()
     {
-        var (_, adminId) = await _host.RegisterAdministratorAsync();
-        var invite = await _host.CreateInviteAsync(adminId);
-        await _host.Services.GetRequiredService<TeamService>().SetPolicyAsync(adminId, RegistrationPolicy.Closed);
+        var (_, adminId) = await Host.RegisterAdministratorAsync();
+        var invite = await Host.CreateInviteAsync(adminId);
+        await Host.Services.GetRequiredService<TeamService>().SetPolicyAsync(adminId, RegistrationPolicy.Closed);
 
-        using var person = _host.NewSession();
+        using var person = Host.NewSession();
 
         Assert.Contains("Registration on this dashboard is closed", await person.GetPageAsync($"/Account/Register?invite={invite}"), StringComparison.Ordinal);
     }

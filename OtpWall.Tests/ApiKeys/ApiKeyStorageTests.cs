@@ -109,6 +109,25 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
         Assert.Contains("Za", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheKey_NeverReachesALogLine_WhenTheAppUsesIt()
+    {
+        await using var host = new DashboardHost(_dataDirectory);
+        var (session, userId) = await host.RegisterAdministratorAsync();
+        var simulator = host.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>();
+        var (raw, _, _) = simulator.CreateAccount(null, 3.00m, null);
+        var key = OtpWallApiKey.Parse(raw);
+        await host.Services.GetRequiredService<ApiKeyService>().SaveAsync(userId, raw);
+
+        // The wallet page reads the balance through the in-app sandbox, with the key in the Authorization header.
+        var wallet = await session.GetPageAsync("/wallet");
+
+        Assert.Contains("3.00 USD", wallet, StringComparison.Ordinal);
+        Assert.Contains(host.Logs.Lines, line => line.Contains("/sandbox/v1/balance", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Lines, line => line.Contains(key.Reveal(), StringComparison.Ordinal));
+        Assert.DoesNotContain(key.Reveal(), wallet, StringComparison.Ordinal);
+    }
+
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

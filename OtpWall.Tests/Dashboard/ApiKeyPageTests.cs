@@ -75,6 +75,25 @@ public sealed class ApiKeyPageTests(SandboxServer sandbox) : DashboardPageContex
     }
 
     [Fact]
+    public async Task SavingAKey_ReplacesOnlyTheSignedInUsersKey()
+    {
+        var team = Services.GetRequiredService<OtpWall.Core.Accounts.TeamService>();
+        await team.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
+        var other = (await team.RegisterAsync("colleague@example.com", "another long passphrase", null)).User!;
+        var othersKey = await Sandbox.NewAccountAsync();
+        await Vault.SaveAsync(other.Id, othersKey);
+        var mine = await Sandbox.NewAccountAsync();
+        var cut = Render<ApiKeyPage>();
+
+        Type(cut, mine.Reveal());
+        await SubmitAsync(cut);
+
+        cut.WaitForAssertion(() => Assert.Contains(mine.LastFour, cut.Find("[data-testid=apikey-status]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(mine, (await Vault.GetAsync(UserId)).Key);
+        Assert.Equal(othersKey, (await Vault.GetAsync(other.Id)).Key);
+    }
+
+    [Fact]
     public async Task WhenOtpWallIsUnreachable_TheKeyIsSavedWithAWarning()
     {
         var key = await Sandbox.NewAccountAsync();

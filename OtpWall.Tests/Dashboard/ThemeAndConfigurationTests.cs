@@ -5,26 +5,16 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
-public sealed class ThemeAndConfigurationTests : IAsyncLifetime
+public sealed class ThemeAndConfigurationTests : DashboardHostTest
 {
     // MudBlazor writes the palette as CSS variables; these are the backgrounds of our light and dark palettes.
     private const string LightBackground = "--mud-palette-background: rgba(245,247,251,1)";
     private const string DarkBackground = "--mud-palette-background: rgba(17,21,28,1)";
 
-    private readonly DashboardHost _host = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _host.DeleteDataDirectory();
-    }
-
     [Fact]
     public async Task SwitchingToDark_IsRemembered_OnServerRenderedPages()
     {
-        using var person = _host.NewSession();
+        using var person = Host.NewSession();
         Assert.Contains(LightBackground, await person.GetPageAsync("/Account/Login"), StringComparison.Ordinal);
 
         using var switched = await person.GetAsync("/theme?mode=dark&returnUrl=%2FAccount%2FLogin");
@@ -36,8 +26,8 @@ public sealed class ThemeAndConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task FollowingTheSystem_UsesTheBrowsersColourScheme()
     {
-        _host.StartServer();
-        using var http = new HttpClient { BaseAddress = _host.RootUri };
+        Host.StartServer();
+        using var http = new HttpClient { BaseAddress = Host.RootUri };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
         request.Headers.Add("Sec-CH-Prefers-Color-Scheme", "\"dark\"");
         request.Headers.Accept.ParseAdd("text/html");
@@ -51,7 +41,7 @@ public sealed class ThemeAndConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task TheThemeSwitch_NeverRedirectsOffSite()
     {
-        using var person = _host.NewSession();
+        using var person = Host.NewSession();
 
         using var response = await person.GetAsync("/theme?mode=light&returnUrl=%2F%2Fevil.example%2F");
 
@@ -62,10 +52,10 @@ public sealed class ThemeAndConfigurationTests : IAsyncLifetime
     [Fact]
     public void TheRootAppSettingsFile_IsRead_ThoughTheProjectFolderHasNone()
     {
-        _host.StartServer();
-        var configuration = _host.Services.GetRequiredService<IConfiguration>();
+        Host.StartServer();
+        var configuration = Host.Services.GetRequiredService<IConfiguration>();
 
-        Assert.False(File.Exists(Path.Combine(_host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, "appsettings.json")));
+        Assert.False(File.Exists(Path.Combine(Host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, "appsettings.json")));
         Assert.Equal("https://api.otpwall.online/v1", configuration["OtpWall:Upstream:BaseUrl"]);
     }
 }

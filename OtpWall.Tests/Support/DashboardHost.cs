@@ -11,9 +11,12 @@ namespace OtpWall.Tests.Support;
 public sealed class DashboardHost : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
+    /// <summary>A host on <paramref name="dataDirectory"/>, or on a new folder it deletes when disposed.</summary>
     public DashboardHost(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
     {
+        _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         UseKestrel(0);
@@ -34,6 +37,17 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         return new BrowserlessSession(ClientOptions.BaseAddress);
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDataDirectory && Directory.Exists(DataDirectory))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        GC.SuppressFinalize(this);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -41,6 +55,10 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
         builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
         builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
+        // Everything is logged, at every level, so tests can check that no secret reaches a log line.
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
+        builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Trace");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
         {

@@ -27,10 +27,4 @@ public static class DashboardHostExtensions
 
     public static async Task<string> CreateInviteAsync(this DashboardHost host, string adminId) =>
         (await host.Services.GetRequiredService<TeamService>().CreateInviteAsync(adminId)).Token;
-
-    public static void DeleteDataDirectory(this DashboardHost host)
-    {
-        try { Directory.Delete(host.DataDirectory, recursive: true); }
-        catch (IOException) { }
-    }
 }

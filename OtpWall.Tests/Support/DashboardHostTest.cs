@@ -1,0 +1,11 @@
+namespace OtpWall.Tests.Support;
+
+/// <summary>A test class whose every test gets a fresh dashboard with its own data folder.</summary>
+public abstract class DashboardHostTest : IAsyncLifetime
+{
+    protected DashboardHost Host { get; } = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
