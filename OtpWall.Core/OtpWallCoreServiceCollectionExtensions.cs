@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
+using OtpWall.Core.Activations;
+using OtpWall.Core.Catalogue;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
 using OtpWall.Core.Upstream;
@@ -34,6 +36,7 @@ public static class OtpWallCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddDbContextFactory<OtpWallDbContext>((provider, options) =>
@@ -48,6 +51,12 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<WalletService>();
         services.AddSingleton<TeamService>();
+        services.AddSingleton<CatalogueService>();
+        services.AddSingleton<ActivationNotifier>();
+        services.AddSingleton<ActivationService>();
+        services.AddSingleton<ActivationQueries>();
+        services.AddSingleton<ActivationPoller>();
+        services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

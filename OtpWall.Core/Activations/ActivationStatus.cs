@@ -10,6 +10,12 @@ public enum ActivationStatus
     Completed,
     Cancelled,
     Expired,
+
+    /// <summary>
+    /// Local only: a purchase was sent but its result is not known (timeout, lost connection). The user may have
+    /// been charged; it is kept and shown, never bought again automatically.
+    /// </summary>
+    OutcomeUnknown,
 }
 
 /// <summary>Reads OTPWALL's status text tolerantly, as docs/otpwall-api.md fixes it.</summary>
@@ -38,6 +44,7 @@ public static class ActivationStatuses
         ActivationStatus.Completed => "completed",
         ActivationStatus.Cancelled => "cancelled",
         ActivationStatus.Expired => "expired",
+        ActivationStatus.OutcomeUnknown => "outcome-unknown",
         _ => "unknown",
     };
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OtpWall.Core.Accounts;
+using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 
 namespace OtpWall.Core.Data;
@@ -14,6 +15,14 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
     public DbSet<Invite> Invites => Set<Invite>();
 
     public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
+
+    public DbSet<Activation> Activations => Set<Activation>();
+
+    public DbSet<ActivationMessage> ActivationMessages => Set<ActivationMessage>();
+
+    public DbSet<FavouritePair> FavouritePairs => Set<FavouritePair>();
+
+    public DbSet<ActivationPreferences> ActivationPreferences => Set<ActivationPreferences>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -37,6 +46,28 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         {
             invite.HasIndex(i => i.TokenHash).IsUnique();
             invite.Property(i => i.TokenHash).HasMaxLength(64);
+        });
+
+        builder.Entity<Activation>(activation =>
+        {
+            activation.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+            activation.HasIndex(a => new { a.UserId, a.CreatedAt });
+            activation.HasIndex(a => new { a.UserId, a.PurchaseAttemptId }).IsUnique();
+            activation.HasIndex(a => a.NextPollAt);
+            activation.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+            activation.HasMany(a => a.Messages).WithOne().HasForeignKey(m => m.ActivationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<FavouritePair>(favourite =>
+        {
+            favourite.HasKey(f => new { f.UserId, f.Service, f.Country });
+            favourite.HasOne<ApplicationUser>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ActivationPreferences>(preferences =>
+        {
+            preferences.HasKey(p => p.UserId);
+            preferences.HasOne<ApplicationUser>().WithOne().HasForeignKey<ActivationPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<InstanceSettings>().HasData(new InstanceSettings { Id = Accounts.InstanceSettings.SingletonId });

@@ -56,6 +56,23 @@ public sealed partial class WalletService(
         _ = ReadAsync(userId);
     }
 
+    /// <summary>A balance just read elsewhere (after a purchase): every open tab gets it without another call.</summary>
+    public void Record(string userId, Balance balance)
+    {
+        var entry = EntryFor(userId);
+        var now = time.GetUtcNow();
+        var reading = new WalletReading(balance, now, now, now + options.Value.MinRefreshInterval);
+        List<Func<WalletReading, Task>> subscribers;
+        lock (entry.Gate)
+        {
+            entry.Version++;
+            entry.Reading = reading;
+            entry.InFlight = null;
+            subscribers = [.. entry.Subscribers];
+        }
+        _ = NotifyAsync(subscribers, reading);
+    }
+
     private Entry EntryFor(string userId) => _entries.GetOrAdd(userId, _ => new Entry());
 
     private async Task<WalletReading> FetchAsync(string userId, Entry entry, int version)
@@ -82,6 +99,12 @@ public sealed partial class WalletService(
             entry.InFlight = null;
             subscribers = [.. entry.Subscribers];
         }
+        await NotifyAsync(subscribers, reading);
+        return reading;
+    }
+
+    private async Task NotifyAsync(List<Func<WalletReading, Task>> subscribers, WalletReading reading)
+    {
         foreach (var notify in subscribers)
         {
             try
@@ -93,7 +116,6 @@ public sealed partial class WalletService(
                 LogSubscriberFailed(logger, ex);
             }
         }
-        return reading;
     }
 
     private async Task<WalletReading> ReadFromUpstreamAsync(string userId, WalletReading? previous)

@@ -1,0 +1,98 @@
+namespace OtpWall.Core.Activations;
+
+/// <summary>
+/// A number a user rented, as the dashboard records it. OTPWALL has no "list my activations" call, so this row is
+/// the only record of what was bought: it is written before the purchase is sent and never deleted once sent.
+/// </summary>
+public sealed class Activation
+{
+    public Guid Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    /// <summary>The id the page generated for this purchase: the same attempt is never bought twice.</summary>
+    public Guid PurchaseAttemptId { get; set; }
+
+    /// <summary>OTPWALL's id, unknown while the purchase is in flight or when its outcome is unknown.</summary>
+    public string? UpstreamId { get; set; }
+
+    public string? Number { get; set; }
+
+    public required string Service { get; set; }
+
+    public required string ServiceName { get; set; }
+
+    public required string Country { get; set; }
+
+    public required string CountryName { get; set; }
+
+    public ActivationStatus Status { get; set; }
+
+    public string? RawStatus { get; set; }
+
+    /// <summary>The code extracted from the latest SMS.</summary>
+    public string? Code { get; set; }
+
+    public decimal? Price { get; set; }
+
+    public string? Currency { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>When the poller asks OTPWALL next; null when nothing more is expected.</summary>
+    public DateTimeOffset? NextPollAt { get; set; }
+
+    public int PollFailures { get; set; }
+
+    /// <summary>Cancelled by the dashboard because no SMS came in time (the user is told).</summary>
+    public bool AutoCancelled { get; set; }
+
+    /// <summary>An outcome-unknown purchase the user has looked into; it leaves the live page, stays in history.</summary>
+    public bool Dismissed { get; set; }
+
+    /// <summary>A sentence for the user about what happened (why the outcome is unknown, an automatic cancel).</summary>
+    public string? Note { get; set; }
+
+    public List<ActivationMessage> Messages { get; set; } = [];
+}
+
+/// <summary>One SMS an activation received.</summary>
+public sealed class ActivationMessage
+{
+    public long Id { get; set; }
+
+    public Guid ActivationId { get; set; }
+
+    public required string Text { get; set; }
+
+    public string? Code { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+}
+
+/// <summary>A service and country a user stars for one-click buying.</summary>
+public sealed class FavouritePair
+{
+    public required string UserId { get; set; }
+
+    public required string Service { get; set; }
+
+    public required string Country { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A user's choices about activations.</summary>
+public sealed class ActivationPreferences
+{
+    public required string UserId { get; set; }
+
+    /// <summary>Cancel an activation that got no SMS before it expires, so the price is refunded. On by default.</summary>
+    public bool AutoCancelUnanswered { get; set; } = true;
+}

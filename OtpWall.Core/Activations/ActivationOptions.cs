@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OtpWall.Core.Activations;
+
+/// <summary>How activations are followed. Bound from <c>OtpWall:Activations</c>.</summary>
+public sealed class ActivationOptions
+{
+    public const string SectionName = "OtpWall:Activations";
+
+    /// <summary>How long a number is rented before OTPWALL expires it (comparable services: 10–20 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>An activation without SMS is cancelled this long before it would expire, so the refund is certain.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan AutoCancelMargin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After the lifetime, how long to keep asking OTPWALL for a final status before closing it here.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Poll interval while an activation is young (comparable services ask for 2–3 s at most).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan FastPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an activation counts as young.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FastPollFor { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Poll interval after that, and for statuses the dashboard does not know.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SlowPollInterval { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>The longest wait between polls after repeated errors.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the poller looks for due activations.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollerTick { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many activations are polled at once.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentPolls { get; set; } = 4;
+}

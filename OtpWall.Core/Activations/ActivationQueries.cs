@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using OtpWall.Core.Data;
+
+namespace OtpWall.Core.Activations;
+
+/// <summary>What the history page filters by; every part is optional. Dates are UTC days, <see cref="To"/> included.</summary>
+public sealed record HistoryFilter(ActivationStatus? Status = null, string? Service = null, string? Country = null, DateOnly? From = null, DateOnly? To = null);
+
+/// <summary>Spending and success of one service, over a history filter.</summary>
+public sealed record ServiceSummary(string Service, string ServiceName, int Activations, int Completed, decimal Spent, string? Currency)
+{
+    public double SuccessRate => Activations == 0 ? 0 : (double)Completed / Activations;
+}
+
+/// <summary>A service and country a user bought or starred, for one-click buying.</summary>
+public sealed record PairView(string Service, string ServiceName, string Country, string CountryName, bool IsFavourite);
+
+/// <summary>Reads of a user's activations. Every query is scoped to the user it is given.</summary>
+public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
+{
+    /// <summary>What the live page shows: open activations, outcome-unknown ones not yet dismissed, and those closed in the last 15 minutes.</summary>
+    public async Task<IReadOnlyList<ActivationView>> LiveAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var recently = time.GetUtcNow() - TimeSpan.FromMinutes(15);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Activations.AsNoTracking().Include(a => a.Messages)
+            .Where(a => a.UserId == userId && !a.Dismissed &&
+                        (a.ClosedAt == null || a.ClosedAt > recently || a.Status == ActivationStatus.OutcomeUnknown))
+            .OrderByDescending(a => a.CreatedAt).Take(100).ToListAsync(cancellationToken);
+        return [.. rows.Select(ActivationView.From)];
+    }
+
+    public async Task<ActivationView?> GetAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var row = await db.Activations.AsNoTracking().Include(a => a.Messages)
+            .SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId, cancellationToken);
+        return row is null ? null : ActivationView.From(row);
+    }
+
+    /// <summary>One page of history, newest first, and how many activations match in all.</summary>
+    public async Task<(IReadOnlyList<ActivationView> Items, int Total)> HistoryAsync(
+        string userId, HistoryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var query = Filtered(db, userId, filter);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.Include(a => a.Messages).OrderByDescending(a => a.CreatedAt)
+            .Skip(Math.Max(0, page) * pageSize).Take(Math.Clamp(pageSize, 1, 200)).ToListAsync(cancellationToken);
+        return ([.. rows.Select(ActivationView.From)], total);
+    }
+
+    public async Task<IReadOnlyList<ServiceSummary>> SummaryAsync(string userId, HistoryFilter filter, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        // SQLite cannot add up decimals, and one team's history is small: sum here.
+        var rows = await Filtered(db, userId, filter)
+            .Select(a => new { a.Service, a.ServiceName, a.Status, a.Price, a.Currency }).ToListAsync(cancellationToken);
+        return [.. rows.GroupBy(r => r.Service)
+            .Select(g => new ServiceSummary(g.Key, g.First().ServiceName, g.Count(), g.Count(r => r.Status == ActivationStatus.Completed),
+                g.Where(r => r.Status == ActivationStatus.Completed && r.Price is not null).Sum(r => r.Price!.Value),
+                g.Select(r => r.Currency).FirstOrDefault(c => c is not null)))
+            .OrderByDescending(s => s.Activations)];
+    }
+
+    /// <summary>The filtered history as CSV (RFC 4180), safe to open in a spreadsheet.</summary>
+    public async Task WriteCsvAsync(string userId, HistoryFilter filter, TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        await writer.WriteLineAsync("created_utc,activation_id,number,service,country,status,code,sms,price,currency,closed_utc".AsMemory(), cancellationToken);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = Filtered(db, userId, filter).Include(a => a.Messages).OrderByDescending(a => a.CreatedAt).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            var view = ActivationView.From(row);
+            string?[] cells =
+            [
+                Iso(view.CreatedAt), view.UpstreamId, view.Number, view.Service, view.Country, view.Status.ToContractName(), view.Code,
+                view.LatestSms, view.Price?.ToString("0.00", CultureInfo.InvariantCulture), view.Currency, view.ClosedAt is { } closed ? Iso(closed) : null,
+            ];
+            await writer.WriteLineAsync(string.Join(',', cells.Select(Cell)).AsMemory(), cancellationToken);
+        }
+    }
+
+    /// <summary>Starred pairs first, then the last pairs bought, without repeats.</summary>
+    public async Task<IReadOnlyList<PairView>> QuickPairsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var favourites = await db.FavouritePairs.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ToListAsync(cancellationToken);
+        var recent = await db.Activations.AsNoTracking().Where(a => a.UserId == userId).OrderByDescending(a => a.CreatedAt).Take(50)
+            .Select(a => new { a.Service, a.ServiceName, a.Country, a.CountryName }).ToListAsync(cancellationToken);
+        var names = recent.GroupBy(r => (r.Service, r.Country)).ToDictionary(g => g.Key, g => g.First());
+        var pairs = favourites.Select(f => names.TryGetValue((f.Service, f.Country), out var n)
+            ? new PairView(f.Service, n.ServiceName, f.Country, n.CountryName, true)
+            : new PairView(f.Service, f.Service, f.Country, f.Country, true)).ToList();
+        foreach (var r in recent)
+        {
+            if (pairs.Count >= 8) break;
+            if (!pairs.Any(p => p.Service == r.Service && p.Country == r.Country))
+                pairs.Add(new PairView(r.Service, r.ServiceName, r.Country, r.CountryName, false));
+        }
+        return pairs;
+    }
+
+    public async Task SetFavouriteAsync(string userId, string service, string country, bool favourite, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var existing = await db.FavouritePairs.FindAsync([userId, service, country], cancellationToken);
+        if (favourite && existing is null)
+            db.FavouritePairs.Add(new FavouritePair { UserId = userId, Service = service, Country = country, CreatedAt = time.GetUtcNow() });
+        else if (!favourite && existing is not null)
+            db.FavouritePairs.Remove(existing);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<bool> AutoCancelUnansweredAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.ActivationPreferences.Where(p => p.UserId == userId).Select(p => (bool?)p.AutoCancelUnanswered)
+            .SingleOrDefaultAsync(cancellationToken) ?? true;
+    }
+
+    public async Task SetAutoCancelUnansweredAsync(string userId, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var preferences = await db.ActivationPreferences.FindAsync([userId], cancellationToken);
+        if (preferences is null) db.ActivationPreferences.Add(new ActivationPreferences { UserId = userId, AutoCancelUnanswered = enabled });
+        else preferences.AutoCancelUnanswered = enabled;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static IQueryable<Activation> Filtered(OtpWallDbContext db, string userId, HistoryFilter filter)
+    {
+        var query = db.Activations.AsNoTracking().Where(a => a.UserId == userId);
+        if (filter.Status is { } status) query = query.Where(a => a.Status == status);
+        if (!string.IsNullOrWhiteSpace(filter.Service)) query = query.Where(a => a.Service == filter.Service);
+        if (!string.IsNullOrWhiteSpace(filter.Country)) query = query.Where(a => a.Country == filter.Country);
+        if (filter.From is { } from)
+        {
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            query = query.Where(a => a.CreatedAt >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            query = query.Where(a => a.CreatedAt < end);
+        }
+        return query;
+    }
+
+    private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    // Quotes as RFC 4180 asks, and defuses cells a spreadsheet would run as a formula (=, +, -, @): "+92…" stays text.
+    private static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

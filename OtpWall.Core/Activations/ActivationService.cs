@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Catalogue;
+using OtpWall.Core.Data;
+using OtpWall.Core.Upstream;
+using OtpWall.Core.Wallet;
+
+namespace OtpWall.Core.Activations;
+
+public enum BuyOutcome
+{
+    Bought,
+    Refused,
+
+    /// <summary>Sent, but the result is unknown: recorded as outcome-unknown, never bought again automatically.</summary>
+    OutcomeUnknown,
+}
+
+public sealed record BuyResult(BuyOutcome Outcome, ActivationView? Activation, string Message);
+
+/// <summary>The result of complete or cancel: whether OTPWALL confirmed it, and what to tell the user.</summary>
+public sealed record ActivationActionResult(bool Confirmed, string Message);
+
+/// <summary>
+/// What a user does with numbers: buy (exactly once per attempt, recorded before it is sent), complete, cancel.
+/// Every call is scoped to the user it is given.
+/// </summary>
+public sealed partial class ActivationService(
+    IDbContextFactory<OtpWallDbContext> databases,
+    ApiKeyVault vault,
+    IServiceProvider services,
+    WalletService wallet,
+    ActivationNotifier notifier,
+    TimeProvider time,
+    IOptions<ActivationOptions> options,
+    ILogger<ActivationService> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _purchaseGates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _balanceMovements = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
+    /// user has one purchase in flight at a time, whatever tab it comes from.
+    /// </summary>
+    public async Task<BuyResult> BuyAsync(string userId, Guid attemptId, Service service, Country country)
+    {
+        var gate = _purchaseGates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(TimeSpan.Zero))
+            return new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish.");
+        try
+        {
+            return await BuyOnceAsync(userId, attemptId, service, country);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<ActivationActionResult> CompleteAsync(string userId, Guid activationId) =>
+        await ChangeAsync(userId, activationId, complete: true);
+
+    public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId) =>
+        await ChangeAsync(userId, activationId, complete: false);
+
+    /// <summary>The user has checked an outcome-unknown purchase: it leaves the live page and stays in history.</summary>
+    public async Task DismissAsync(string userId, Guid activationId)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true));
+        await notifier.PublishAsync(userId, new ActivationChange(activationId, false));
+    }
+
+    /// <summary>Records that money came back or left outside a purchase, so a price is not computed across it.</summary>
+    internal void NoteBalanceMovement(string userId)
+    {
+        _balanceMovements.AddOrUpdate(userId, 1, (_, n) => n + 1);
+        wallet.Forget(userId);
+    }
+
+    private async Task<BuyResult> BuyOnceAsync(string userId, Guid attemptId, Service service, Country country)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        if (await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId) is { } earlier)
+            return new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
+                ActivationView.From(earlier), "This purchase was already made.");
+
+        var stored = await vault.GetAsync(userId);
+        if (stored.Key is not { } key)
+            return new BuyResult(BuyOutcome.Refused, null, stored.State == StoredKeyState.Unreadable
+                ? "Your saved API key can no longer be decrypted. Enter it again on the API key page."
+                : "Save your OTPWALL API key on the API key page first.");
+
+        var client = services.GetRequiredService<OtpWallClient>();
+        var movementsBefore = _balanceMovements.GetValueOrDefault(userId);
+        Wallet.Balance? before;
+        try
+        {
+            before = await client.GetBalanceAsync(key);
+        }
+        catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
+        {
+            return new BuyResult(BuyOutcome.Refused, null, ex.Message);
+        }
+        catch (OtpWallException)
+        {
+            before = null;
+        }
+
+        // Written before the purchase leaves: if anything goes wrong from here on, the user still sees it.
+        var now = time.GetUtcNow();
+        var activation = new Activation
+        {
+            Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
+            Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
+            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.",
+            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
+        };
+        db.Activations.Add(activation);
+        await db.SaveChangesAsync();
+
+        try
+        {
+            var bought = await client.BuyNumberAsync(key, service.Code, country.Code, CancellationToken.None);
+            now = time.GetUtcNow();
+            activation.UpstreamId = bought.ActivationId;
+            activation.Number = bought.Number;
+            activation.Status = bought.Status == ActivationStatus.Unknown ? ActivationStatus.Waiting : bought.Status;
+            activation.RawStatus = bought.RawStatus;
+            activation.Note = null;
+            activation.UpdatedAt = now;
+            activation.NextPollAt = now + options.Value.FastPollInterval;
+            await RecordPriceAsync(activation, client, key, before, userId, movementsBefore);
+            await db.SaveChangesAsync();
+            await notifier.PublishAsync(userId, new ActivationChange(activation.Id, false));
+            return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
+        }
+        catch (PurchaseOutcomeUnknownException ex)
+        {
+            return await KeepAsUnknownAsync(db, activation, $"{ex.Reason} {ex.Message}");
+        }
+        catch (OtpWallException ex)
+        {
+            // A refusal: nothing was bought, so nothing is kept.
+            db.Activations.Remove(activation);
+            await db.SaveChangesAsync();
+            return new BuyResult(BuyOutcome.Refused, null, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            LogPurchaseFailed(logger, ex);
+            return await KeepAsUnknownAsync(db, activation,
+                "Something went wrong while the purchase was being recorded. It may have gone through; check your balance before buying again.");
+        }
+    }
+
+    private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note)
+    {
+        activation.Note = note;
+        activation.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync();
+        NoteBalanceMovement(activation.UserId);
+        await notifier.PublishAsync(activation.UserId, new ActivationChange(activation.Id, false));
+        return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
+    }
+
+    // The API has no price list: the price is the balance before minus after, when nothing else moved it in between.
+    private async Task RecordPriceAsync(
+        Activation activation, OtpWallClient client, OtpWallApiKey key, Wallet.Balance? before, string userId, int movementsBefore)
+    {
+        try
+        {
+            var after = await client.GetBalanceAsync(key);
+            wallet.Record(userId, after);
+            if (before is not null && before.Currency == after.Currency && before.Amount > after.Amount &&
+                _balanceMovements.GetValueOrDefault(userId) == movementsBefore)
+            {
+                activation.Price = before.Amount - after.Amount;
+                activation.Currency = after.Currency;
+            }
+        }
+        catch (OtpWallException)
+        {
+            wallet.Forget(userId);
+        }
+    }
+
+    private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId);
+        if (activation?.UpstreamId is null) return new ActivationActionResult(false, "This activation does not exist.");
+        var view = ActivationView.From(activation);
+        if (complete ? !view.CanComplete : !view.CanCancel)
+            return new ActivationActionResult(false, complete ? "Only an activation that received an SMS can be completed." : "Only an activation still waiting for its SMS can be cancelled.");
+        if ((await vault.GetAsync(userId)).Key is not { } key) return new ActivationActionResult(false, "Save your OTPWALL API key on the API key page first.");
+
+        var client = services.GetRequiredService<OtpWallClient>();
+        string? refusal = null;
+        try
+        {
+            if (complete) await client.CompleteAsync(key, activation.UpstreamId);
+            else await client.CancelAsync(key, activation.UpstreamId);
+        }
+        catch (OtpWallException ex)
+        {
+            refusal = ex.Message;
+        }
+
+        // Whatever the answer, the truth is what OTPWALL says the activation is now.
+        var (changed, codeArrived) = (false, false);
+        try
+        {
+            (changed, codeArrived) = ActivationUpdates.Apply(activation, await client.GetActivationAsync(key, activation.UpstreamId), time.GetUtcNow());
+        }
+        catch (OtpWallException ex)
+        {
+            refusal ??= ex.Message;
+        }
+        var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
+        if (!complete && activation.Status == ActivationStatus.Cancelled) NoteBalanceMovement(userId);
+        await db.SaveChangesAsync();
+        if (changed) await notifier.PublishAsync(userId, new ActivationChange(activation.Id, codeArrived));
+
+        return activation.Status == wanted
+            ? new ActivationActionResult(true, complete ? "Completed." : "Cancelled. OTPWALL refunds the price.")
+            : new ActivationActionResult(false, refusal ?? $"OTPWALL says this activation is {activation.Status.ToContractName()}.");
+    }
+
+    [LoggerMessage(LogLevel.Error, "A purchase failed unexpectedly after it was sent; it is kept as outcome unknown")]
+    private static partial void LogPurchaseFailed(ILogger logger, Exception exception);
+}
