@@ -1,14 +1,10 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using MudBlazor.Services;
-using OtpWall.Core;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
 using OtpWall.Dashboard.Hosting;
@@ -30,18 +26,7 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         // Real HTTP and SQLite behind the pages: the first call of a run can take longer than bUnit's default second.
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["OtpWall:DataDirectory"] = _dataDirectory,
-            ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
-            ["OtpWall:Upstream:MaxRetries"] = "0",
-        }).Build();
-        Services.AddSingleton<IConfiguration>(configuration);
-        Services.AddSingleton<IHostEnvironment>(new TestEnvironment(_dataDirectory));
-        Services.AddSingleton<TimeProvider>(Time);
-        Services.AddLogging();
-        Services.AddOtpWallCore();
-        Services.AddIdentityCore<ApplicationUser>().AddOtpWallAccountRules();
+        CoreServices.AddTo(Services, _dataDirectory, sandbox, Time);
         Services.AddMudServices(options =>
         {
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
@@ -76,13 +61,5 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         await Sandbox.ClearFaultsAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private sealed class TestEnvironment(string root) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Testing";
-        public string ApplicationName { get; set; } = "OtpWall.Tests";
-        public string ContentRootPath { get; set; } = root;
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }
