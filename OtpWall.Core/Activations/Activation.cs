@@ -83,7 +83,11 @@ public sealed class FavouritePair
 
     public required string Service { get; set; }
 
+    public required string ServiceName { get; set; }
+
     public required string Country { get; set; }
+
+    public required string CountryName { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Activations;
@@ -83,6 +84,18 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         }
     }
 
+    /// <summary>The services and countries that appear in a user's history, for the history filters.</summary>
+    public async Task<(IReadOnlyList<Service> Services, IReadOnlyList<Country> Countries)> HistoryChoicesAsync(
+        string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var mine = db.Activations.AsNoTracking().Where(a => a.UserId == userId);
+        var services = await mine.Select(a => new { a.Service, a.ServiceName }).Distinct().ToListAsync(cancellationToken);
+        var countries = await mine.Select(a => new { a.Country, a.CountryName }).Distinct().ToListAsync(cancellationToken);
+        return ([.. services.DistinctBy(s => s.Service).Select(s => new Service(s.Service, s.ServiceName)).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)],
+                [.. countries.DistinctBy(c => c.Country).Select(c => new Country(c.Country, c.CountryName)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)]);
+    }
+
     /// <summary>Starred pairs first, then the last pairs bought, without repeats.</summary>
     public async Task<IReadOnlyList<PairView>> QuickPairsAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -90,10 +103,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         var favourites = await db.FavouritePairs.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ToListAsync(cancellationToken);
         var recent = await db.Activations.AsNoTracking().Where(a => a.UserId == userId).OrderByDescending(a => a.CreatedAt).Take(50)
             .Select(a => new { a.Service, a.ServiceName, a.Country, a.CountryName }).ToListAsync(cancellationToken);
-        var names = recent.GroupBy(r => (r.Service, r.Country)).ToDictionary(g => g.Key, g => g.First());
-        var pairs = favourites.Select(f => names.TryGetValue((f.Service, f.Country), out var n)
-            ? new PairView(f.Service, n.ServiceName, f.Country, n.CountryName, true)
-            : new PairView(f.Service, f.Service, f.Country, f.Country, true)).ToList();
+        var pairs = favourites.Select(f => new PairView(f.Service, f.ServiceName, f.Country, f.CountryName, true)).ToList();
         foreach (var r in recent)
         {
             if (pairs.Count >= 8) break;
@@ -103,12 +113,16 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         return pairs;
     }
 
-    public async Task SetFavouriteAsync(string userId, string service, string country, bool favourite, CancellationToken cancellationToken = default)
+    public async Task SetFavouriteAsync(string userId, Service service, Country country, bool favourite, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var existing = await db.FavouritePairs.FindAsync([userId, service, country], cancellationToken);
+        var existing = await db.FavouritePairs.FindAsync([userId, service.Code, country.Code], cancellationToken);
         if (favourite && existing is null)
-            db.FavouritePairs.Add(new FavouritePair { UserId = userId, Service = service, Country = country, CreatedAt = time.GetUtcNow() });
+            db.FavouritePairs.Add(new FavouritePair
+            {
+                UserId = userId, Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
+                CreatedAt = time.GetUtcNow(),
+            });
         else if (!favourite && existing is not null)
             db.FavouritePairs.Remove(existing);
         await db.SaveChangesAsync(cancellationToken);

@@ -36,6 +36,11 @@ public static class ActivationStatuses
     public static bool IsFinal(this ActivationStatus status) =>
         status is ActivationStatus.Completed or ActivationStatus.Cancelled or ActivationStatus.Expired;
 
+    /// <summary>Reads a <c>data-status</c> name back (<c>outcome-unknown</c> included); null for anything else.</summary>
+    public static ActivationStatus? FromContractName(string? name) =>
+        Enum.GetValues<ActivationStatus>().Cast<ActivationStatus?>()
+            .FirstOrDefault(s => string.Equals(s!.Value.ToContractName(), name?.Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The lower-case name used in <c>data-status</c> attributes and exports.</summary>
     public static string ToContractName(this ActivationStatus status) => status switch
     {

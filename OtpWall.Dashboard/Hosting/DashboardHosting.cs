@@ -6,6 +6,7 @@ using OtpWall.Core;
 using OtpWall.Core.Accounts;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
+using OtpWall.Dashboard.Components.Pages.History;
 using OtpWall.Dashboard.Components.Theme;
 
 namespace OtpWall.Dashboard.Hosting;
@@ -21,7 +22,13 @@ internal static class DashboardHosting
         services.AddSingleton<SandboxKeyIssuer>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(options =>
+        {
+            // Bottom corner: messages never cover a page's main action at the top.
+            options.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            options.SnackbarConfiguration.VisibleStateDuration = 5000;
+            options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+        });
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -67,6 +74,7 @@ internal static class DashboardHosting
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         app.MapThemeEndpoint();
+        app.MapHistoryExport();
         app.MapHealthEndpoint();
         app.MapSandboxWhenOn();
         return app;

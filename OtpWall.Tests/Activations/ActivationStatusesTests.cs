@@ -35,8 +35,16 @@ public sealed class ActivationStatusesTests
         Assert.Equal(final, status.IsFinal());
 
     [Fact]
-    public void ContractNames_AreTheDataStatusValues() =>
+    public void ContractNames_AreExactlyTheDataStatusValuesOfTheContract() =>
         Assert.Equal(
-            ["unknown", "waiting", "received", "completed", "cancelled", "expired"],
-            Enum.GetValues<ActivationStatus>().Select(s => s.ToContractName()));
+            ["cancelled", "completed", "expired", "outcome-unknown", "received", "unknown", "waiting"],
+            Enum.GetValues<ActivationStatus>().Select(s => s.ToContractName()).Order());
+
+    [Fact]
+    public void ContractNames_ReadBackToTheirStatus()
+    {
+        Assert.All(Enum.GetValues<ActivationStatus>(), s => Assert.Equal(s, ActivationStatuses.FromContractName(s.ToContractName())));
+        Assert.Null(ActivationStatuses.FromContractName("refunded"));
+        Assert.Null(ActivationStatuses.FromContractName(null));
+    }
 }

@@ -53,7 +53,7 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["nav-wallet", "nav-settings", "nav-team", "nav-account"],
+        Assert.Equal(["nav-buy", "nav-activations", "nav-history", "nav-wallet", "nav-settings", "nav-team", "nav-account"],
             cut.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
     }
 

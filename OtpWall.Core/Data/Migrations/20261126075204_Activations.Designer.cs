@@ -11,7 +11,7 @@ using OtpWall.Core.Data;
 namespace OtpWall.Core.Data.Migrations
 {
     [DbContext(typeof(OtpWallDbContext))]
-    [Migration("20261126074759_Activations")]
+    [Migration("20261126075204_Activations")]
     partial class Activations
     {
         /// <inheritdoc />
@@ -417,8 +417,16 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<string>("Country")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CountryName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.HasKey("UserId", "Service", "Country");
 

@@ -75,6 +75,8 @@ namespace OtpWall.Core.Data.Migrations
                     UserId = table.Column<string>(type: "TEXT", nullable: false),
                     Service = table.Column<string>(type: "TEXT", nullable: false),
                     Country = table.Column<string>(type: "TEXT", nullable: false),
+                    ServiceName = table.Column<string>(type: "TEXT", nullable: false),
+                    CountryName = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -1,0 +1,49 @@
+// What the live activations page asks of the browser: copying, and announcing a code (tab title, sound, notification).
+window.otpwallActivations = (function () {
+    var storageKey = "otpwall-activation-preferences";
+    var titleBeforeCode = null;
+
+    window.addEventListener("focus", function () {
+        if (titleBeforeCode !== null) { document.title = titleBeforeCode; titleBeforeCode = null; }
+    });
+
+    function beep() {
+        var Context = window.AudioContext || window.webkitAudioContext;
+        if (!Context) return;
+        var audio = new Context(), tone = audio.createOscillator(), volume = audio.createGain();
+        tone.frequency.value = 880;
+        volume.gain.setValueAtTime(0.2, audio.currentTime);
+        volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.5);
+        tone.connect(volume).connect(audio.destination);
+        tone.start();
+        tone.stop(audio.currentTime + 0.5);
+    }
+
+    return {
+        preferences: function () {
+            try { return JSON.parse(localStorage.getItem(storageKey)) || { sound: false, notify: false }; }
+            catch (e) { return { sound: false, notify: false }; }
+        },
+        savePreferences: function (preferences) {
+            localStorage.setItem(storageKey, JSON.stringify(preferences));
+            return true;
+        },
+        copy: async function (text) {
+            await navigator.clipboard.writeText(text);
+            return true;
+        },
+        askNotificationPermission: async function () {
+            if (!("Notification" in window)) return "unsupported";
+            return await Notification.requestPermission();
+        },
+        codeArrived: function (code, service, sound, notify) {
+            if (titleBeforeCode === null) titleBeforeCode = document.title;
+            document.title = "(" + code + ") " + service + " code · OTPWALL";
+            if (sound) { try { beep(); } catch (e) { } }
+            if (notify && "Notification" in window && Notification.permission === "granted" && !document.hasFocus()) {
+                new Notification(service + " code: " + code, { body: "Open the dashboard to copy it.", tag: "otpwall-code-" + code });
+            }
+            return true;
+        }
+    };
+})();

@@ -1,0 +1,114 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Activations;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Catalogue;
+using OtpWall.Dashboard.Components.Pages.Activations;
+using OtpWall.Tests.Support;
+
+namespace OtpWall.Tests.Dashboard;
+
+public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
+{
+    private async Task<ActivationView> BuyAsync(string userId, string service = "google", string country = "US")
+    {
+        await Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await Sandbox.NewAccountAsync());
+        var result = await Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service(service, service), new Country(country, country));
+        return result.Activation!;
+    }
+
+    private async Task PollRoundAsync()
+    {
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Services.GetRequiredService<ActivationPoller>().PollDueAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void WithNothingBought_ThePageInvitesToBuy()
+    {
+        var cut = Render<ActivationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("No activations right now", cut.Markup, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=activation-row]"));
+    }
+
+    [Fact]
+    public async Task AWaitingNumber_ShowsItsNumberAndTimeLeft_AndOffersCancelNotComplete()
+    {
+        var bought = await BuyAsync(UserId);
+
+        var cut = Render<ActivationsPage>();
+
+        var row = cut.WaitForElement($"[data-testid=activation-row][data-activation-id='{bought.UpstreamId}']");
+        Assert.Equal("waiting", row.GetAttribute("data-status"));
+        Assert.Equal(bought.Number, cut.Find("[data-testid=activation-number]").TextContent.Trim());
+        Assert.Equal("20:00 left", cut.Find("[data-testid=activation-countdown]").TextContent.Trim());
+        Assert.NotEmpty(cut.FindAll("[data-testid=activation-cancel]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-complete]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-code]"));
+    }
+
+    [Fact]
+    public async Task TheCode_AppearsWithoutReload_WhenTheSmsArrives_AndIsAnnounced()
+    {
+        var bought = await BuyAsync(UserId);
+        var cut = Render<ActivationsPage>();
+        cut.WaitForElement("[data-testid=activation-row]");
+
+        await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "G-482913 is your Google verification code.");
+        await PollRoundAsync();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("482913", cut.Find("[data-testid=activation-code]").TextContent.Trim());
+            Assert.Equal("received", cut.Find("[data-testid=activation-row]").GetAttribute("data-status"));
+        });
+        Assert.Equal("G-482913 is your Google verification code.", cut.Find("[data-testid=activation-sms]").TextContent.Trim());
+        Assert.NotEmpty(cut.FindAll("[data-testid=activation-complete]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));
+        var announced = JSInterop.VerifyInvoke("otpwallActivations.codeArrived");
+        Assert.Equal("482913", announced.Arguments[0]);
+    }
+
+    [Fact]
+    public async Task Complete_IsConfirmedByOtpWall_AndShownAsCompleted()
+    {
+        var bought = await BuyAsync(UserId);
+        await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 123456");
+        await PollRoundAsync();
+        var cut = Render<ActivationsPage>();
+
+        await cut.WaitForElement("[data-testid=activation-complete]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("completed", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
+        Assert.Empty(cut.FindAll("[data-testid=activation-complete]"));
+    }
+
+    [Fact]
+    public async Task Cancel_IsConfirmedByOtpWall_AndShownAsCancelled()
+    {
+        await BuyAsync(UserId);
+        var cut = Render<ActivationsPage>();
+
+        await cut.WaitForElement("[data-testid=activation-cancel]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("cancelled", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
+        Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));
+    }
+
+    [Fact]
+    public async Task AnotherUsersActivations_NeverAppear()
+    {
+        var team = Services.GetRequiredService<OtpWall.Core.Accounts.TeamService>();
+        await team.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
+        var other = (await team.RegisterAsync("neighbour@example.com", "correct horse battery staple", null)).User!;
+        var theirs = await BuyAsync(other.Id);
+        var mine = await BuyAsync(UserId, "telegram", "PK");
+
+        var cut = Render<ActivationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=activation-row]")));
+        Assert.Equal(mine.UpstreamId, cut.Find("[data-testid=activation-row]").GetAttribute("data-activation-id"));
+        Assert.DoesNotContain(theirs.Number!, cut.Markup, StringComparison.Ordinal);
+    }
+}
