@@ -65,6 +65,13 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         }
     }
 
+    /// <summary>Every user id with a saved key (for start-up work such as restoring sandbox accounts).</summary>
+    public async Task<IReadOnlyList<string>> UsersWithKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.AsNoTracking().Select(k => k.UserId).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Forgets the user's key; false when there was none.</summary>
     public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,7 @@ internal static class SandboxModeHosting
         // Registered always (a few idle singletons); served and used only when sandbox mode is on.
         services.AddOtpWallSandbox(SandboxModeOptions.SectionName);
         services.AddTransient<SandboxLoopbackHandler>();
+        services.AddHostedService<SandboxAccountRestorer>();
         services.AddOptions<OtpWallUpstreamOptions>().PostConfigure<UpstreamMode>((options, mode) =>
         {
             if (mode.InApp) options.BaseUrl = new Uri("http://localhost" + SandboxApiPath);

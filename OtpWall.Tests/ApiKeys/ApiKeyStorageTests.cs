@@ -128,6 +128,24 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
         Assert.DoesNotContain(key.Reveal(), wallet, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ASandboxKey_StillWorks_AfterTheDashboardRestarts()
+    {
+        string userId;
+        await using (var before = new DashboardHost(_dataDirectory))
+        {
+            (_, userId) = await before.RegisterAdministratorAsync();
+            var issued = await before.Services.GetRequiredService<OtpWall.Dashboard.Hosting.SandboxKeyIssuer>().IssueAsync(userId);
+            Assert.True(issued.Saved);
+        }
+
+        await using var after = new DashboardHost(_dataDirectory);
+        using var session = after.NewSession();
+        using var signedIn = await session.SignInAsync("admin@example.com", Password);
+
+        Assert.Contains("25.00 USD", await session.GetPageAsync("/wallet"), StringComparison.Ordinal);
+    }
+
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
