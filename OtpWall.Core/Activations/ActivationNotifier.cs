@@ -8,7 +8,10 @@ namespace OtpWall.Core.Activations;
 /// <param name="CodeArrived">A new SMS with a code came in (pages announce it).</param>
 public sealed record ActivationChange(Guid ActivationId, bool CodeArrived);
 
-/// <summary>Pushes activation changes into the open pages of their owner, and only theirs.</summary>
+/// <summary>
+/// Pushes activation changes into the open pages of their owner, and only theirs. Publishing never waits for a page:
+/// a page whose browser went away can take a minute to notice, and the poller must not wait with it.
+/// </summary>
 public sealed partial class ActivationNotifier(ILogger<ActivationNotifier> logger)
 {
     private readonly ConcurrentDictionary<string, ImmutableHandlers> _handlers = new(StringComparer.Ordinal);
@@ -20,19 +23,21 @@ public sealed partial class ActivationNotifier(ILogger<ActivationNotifier> logge
         return new Subscription(() => _handlers.AddOrUpdate(userId, _ => new ImmutableHandlers([]), (_, existing) => existing.Without(onChange)));
     }
 
-    public async Task PublishAsync(string userId, ActivationChange change)
+    public void Publish(string userId, ActivationChange change)
     {
         if (!_handlers.TryGetValue(userId, out var handlers)) return;
-        foreach (var handler in handlers.Items)
+        foreach (var handler in handlers.Items) _ = DeliverAsync(handler, change);
+    }
+
+    private async Task DeliverAsync(Func<ActivationChange, Task> handler, ActivationChange change)
+    {
+        try
         {
-            try
-            {
-                await handler(change);
-            }
-            catch (Exception ex)
-            {
-                LogHandlerFailed(logger, ex);
-            }
+            await handler(change);
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(logger, ex);
         }
     }
 

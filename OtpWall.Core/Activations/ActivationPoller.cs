@@ -76,7 +76,7 @@ public sealed partial class ActivationPoller(
             if (activation is null) return;
             var change = await FollowAsync(activation, db);
             await db.SaveChangesAsync();
-            if (change is not null) await notifier.PublishAsync(activation.UserId, change);
+            if (change is not null) notifier.Publish(activation.UserId, change);
         }
         catch (Exception ex)
         {

@@ -73,7 +73,7 @@ public sealed partial class ActivationService(
         await using var db = await databases.CreateDbContextAsync();
         await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true));
-        await notifier.PublishAsync(userId, new ActivationChange(activationId, false));
+        notifier.Publish(userId, new ActivationChange(activationId, false));
     }
 
     /// <summary>Records that money came back or left outside a purchase, so a price is not computed across it.</summary>
@@ -137,7 +137,7 @@ public sealed partial class ActivationService(
             activation.NextPollAt = now + options.Value.FastPollInterval;
             await RecordPriceAsync(activation, client, key, before, userId, movementsBefore);
             await db.SaveChangesAsync();
-            await notifier.PublishAsync(userId, new ActivationChange(activation.Id, false));
+            notifier.Publish(userId, new ActivationChange(activation.Id, false));
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
         catch (PurchaseOutcomeUnknownException ex)
@@ -165,7 +165,7 @@ public sealed partial class ActivationService(
         activation.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync();
         NoteBalanceMovement(activation.UserId);
-        await notifier.PublishAsync(activation.UserId, new ActivationChange(activation.Id, false));
+        notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
 
@@ -225,7 +225,7 @@ public sealed partial class ActivationService(
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
         if (!complete && activation.Status == ActivationStatus.Cancelled) NoteBalanceMovement(userId);
         await db.SaveChangesAsync();
-        if (changed) await notifier.PublishAsync(userId, new ActivationChange(activation.Id, codeArrived));
+        if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
 
         return activation.Status == wanted
             ? new ActivationActionResult(true, complete ? "Completed." : "Cancelled. OTPWALL refunds the price.")

@@ -99,7 +99,8 @@ public sealed partial class WalletService(
             entry.InFlight = null;
             subscribers = [.. entry.Subscribers];
         }
-        await NotifyAsync(subscribers, reading);
+        // Never wait for a page: one whose browser went away must not hold up the others.
+        _ = NotifyAsync(subscribers, reading);
         return reading;
     }
 

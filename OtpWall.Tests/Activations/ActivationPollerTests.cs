@@ -123,6 +123,20 @@ public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture
     }
 
     [Fact]
+    public async Task APageThatNeverAnswers_DoesNotHoldUpPolling()
+    {
+        var (userId, activation, path) = await BuyAsync("gone-away@example.com");
+        var stuck = new TaskCompletionSource();
+        using var deadTab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => stuck.Task);
+        await sandbox.DeliverSmsAsync(activation.UpstreamId!, "Your Discord security code is: 555111");
+
+        var polls = await PollsAfterAsync(path, 2, 2, 2).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(3, polls);
+        Assert.Equal("555111", (await _core.Get<ActivationQueries>().GetAsync(userId, activation.Id))!.Code);
+    }
+
+    [Fact]
     public async Task TwoOpenPagesOfOneUser_CauseOnePollPerInterval_AndBothHearTheCode()
     {
         var (userId, activation, path) = await BuyAsync("two-tabs@example.com");

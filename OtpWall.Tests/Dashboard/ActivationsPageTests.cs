@@ -78,7 +78,7 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         await PollRoundAsync();
         var cut = Render<ActivationsPage>();
 
-        await cut.WaitForElement("[data-testid=activation-complete]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=activation-complete]");
 
         cut.WaitForAssertion(() => Assert.Equal("completed", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
         Assert.Empty(cut.FindAll("[data-testid=activation-complete]"));
@@ -90,7 +90,7 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         await BuyAsync(UserId);
         var cut = Render<ActivationsPage>();
 
-        await cut.WaitForElement("[data-testid=activation-cancel]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=activation-cancel]");
 
         cut.WaitForAssertion(() => Assert.Equal("cancelled", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
         Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));

@@ -151,7 +151,7 @@ public sealed class SandboxKeyButtonTests(SandboxServer sandbox) : DashboardPage
     {
         var cut = Render<ApiKeyPage>();
 
-        await cut.WaitForElement("[data-testid=apikey-sandbox]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=apikey-sandbox]");
 
         cut.WaitForAssertion(() => Assert.Contains("Works: balance 25.00 USD", cut.Find("[data-testid=apikey-status]").TextContent, StringComparison.Ordinal));
         var saved = await Services.GetRequiredService<ApiKeyVault>().GetAsync(UserId);

@@ -49,7 +49,7 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
         await StarAsync("telegram", "Telegram", "PK", "Pakistan");
         var cut = Render<BuyPage>();
 
-        await cut.WaitForElement("[data-testid=quick-buy]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=quick-buy]");
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.Contains("/activations?bought=", navigation.Uri, StringComparison.Ordinal));
@@ -64,7 +64,7 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
         await StarAsync("wechat", "WeChat", "US", "United States");
         var cut = Render<BuyPage>();
 
-        await cut.WaitForElement("[data-testid=quick-buy]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=quick-buy]");
 
         cut.WaitForAssertion(() => Assert.Contains("No numbers available for WeChat in United States", cut.Find("[data-testid=buy-error]").TextContent, StringComparison.Ordinal));
         Assert.Empty(await Services.GetRequiredService<ActivationQueries>().LiveAsync(UserId));
@@ -79,7 +79,7 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
         var cut = Render<BuyPage>();
         cut.WaitForElement("[data-testid=quick-buy]");
 
-        cut.Find("[data-testid=quick-buy]").Click();
+        await cut.InvokeAsync(() => cut.Find("[data-testid=quick-buy]").Click());
 
         cut.WaitForAssertion(() =>
         {

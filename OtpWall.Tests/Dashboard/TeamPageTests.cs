@@ -16,7 +16,7 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
     {
         var cut = Render<TeamPage>();
 
-        await cut.WaitForElement("[data-testid=invite-create]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=invite-create]");
 
         var link = cut.WaitForElement("[data-testid=invite-link]").GetAttribute("value")!;
         Assert.Contains("/Account/Register?invite=", link, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
 
         Assert.Empty(cut.Find("[data-email='person@example.com']").QuerySelectorAll("[data-testid=member-toggle]"));
-        await cut.Find("[data-email='member@example.com'] [data-testid=member-toggle]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-email='member@example.com'] [data-testid=member-toggle]");
 
         cut.WaitForAssertion(() => Assert.Equal("Disabled", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim()));
         Assert.True((await team.ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled);

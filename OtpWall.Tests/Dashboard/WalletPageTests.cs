@@ -70,7 +70,7 @@ public sealed class WalletPageTests(SandboxServer sandbox) : DashboardPageContex
 
         await Sandbox.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 502, errorBody = "html" });
         Time.Advance(TimeSpan.FromSeconds(11));
-        await cut.Find("[data-testid=wallet-refresh]").ClickAsync(new());
+        await cut.ClickWhenReadyAsync("[data-testid=wallet-refresh]");
 
         cut.WaitForAssertion(() =>
         {
@@ -92,15 +92,15 @@ public sealed class WalletPageTests(SandboxServer sandbox) : DashboardPageContex
         var secondTab = Render<WalletPage>();
         firstTab.WaitForAssertion(() => Assert.Equal("5.00 USD", firstTab.Find("[data-testid=wallet-balance]").TextContent.Trim()));
         secondTab.WaitForAssertion(() => Assert.Equal("5.00 USD", secondTab.Find("[data-testid=wallet-balance]").TextContent.Trim()));
-        await firstTab.Find("[data-testid=wallet-refresh]").ClickAsync(new());
-        await secondTab.Find("[data-testid=wallet-refresh]").ClickAsync(new());
+        await firstTab.ClickWhenReadyAsync("[data-testid=wallet-refresh]");
+        await secondTab.ClickWhenReadyAsync("[data-testid=wallet-refresh]");
         Assert.Equal(1, await Sandbox.RequestCountAsync("GET /balance") - before);
         firstTab.WaitForAssertion(() => Assert.Contains("Already up to date", firstTab.Markup, StringComparison.Ordinal));
 
         // Ten seconds later a refresh in one tab asks OTPWALL again, and the other tab shows the new balance too.
         await Sandbox.Control.PostAsync("keys", System.Net.Http.Json.JsonContent.Create(new { key = key.Reveal(), balance = 4.00m }));
         Time.Advance(TimeSpan.FromSeconds(10));
-        await firstTab.Find("[data-testid=wallet-refresh]").ClickAsync(new());
+        await firstTab.ClickWhenReadyAsync("[data-testid=wallet-refresh]");
 
         secondTab.WaitForAssertion(() => Assert.Equal("4.00 USD", secondTab.Find("[data-testid=wallet-balance]").TextContent.Trim()));
         Assert.Equal(2, await Sandbox.RequestCountAsync("GET /balance") - before);
