@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OtpWall.Core;
 using OtpWall.Core.Accounts;
+using OtpWall.Core.Data;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
 using OtpWall.Dashboard.Components.Pages.History;
@@ -19,6 +20,7 @@ internal static class DashboardHosting
         var services = builder.Services;
         services.AddSandboxMode();
         services.AddOtpWallCore(client => client.AddHttpMessageHandler<SandboxLoopbackHandler>());
+        services.AddOtpWallKeyRingCertificate(builder.Configuration);
         services.AddSingleton<SandboxKeyIssuer>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -51,15 +53,29 @@ internal static class DashboardHosting
             options.Cookie.Name = "otpwall.auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is HTTPS, which behind a trusted proxy X-Forwarded-Proto decides.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.LoginPath = "/Account/Login";
             options.AccessDeniedPath = "/Account/AccessDenied";
         });
         services.AddAccountRateLimiting();
+        services.AddWebHardening();
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per line, for the host's log collector; nothing secret is ever logged.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        }
         return builder;
     }
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        app.UseWebHardening();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -71,7 +87,8 @@ internal static class DashboardHosting
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our Content-Security-Policy already forbids framing (frame-ancestors 'none'): no second policy.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         app.MapThemeEndpoint();
         app.MapHistoryExport();

@@ -19,6 +19,9 @@ public sealed partial class BrowserlessSession : IDisposable
 
     public CookieContainer Cookies { get; }
 
+    /// <summary>Headers sent with every request, e.g. what a reverse proxy adds.</summary>
+    public System.Net.Http.Headers.HttpRequestHeaders Headers => _http.DefaultRequestHeaders;
+
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     public async Task<string> GetPageAsync(string path)

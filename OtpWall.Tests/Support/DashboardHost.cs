@@ -51,6 +51,8 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Run from the build output, as `dotnet run` does: package assets (MudBlazor) come from the static web assets manifest.
+        builder.UseStaticWebAssets();
         builder.UseSetting("OtpWall:DataDirectory", DataDirectory);
         builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
         builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");

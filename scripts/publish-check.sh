@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Reproduces what the Docker image does, without a Docker engine: a Release publish, run with the image's
+# environment as an unprivileged user (when run as root, as in CI) who can write only a temporary data folder.
+# Checks /healthz, the sign-in page, the container probe, JSON logs, a registration that survives a restart,
+# and backup -> wipe -> restore. Last line: "publish check: passed" (exit 0) or what failed (exit 1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d /tmp/otpwall-publish.XXXXXX)
+app="$work/app"
+data="$work/data"
+pid=""
+fail() { echo "publish check: FAILED: $*"; [ -f "$work/app.log" ] && tail -n 20 "$work/app.log"; exit 1; }
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v curl >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq curl >/dev/null; } || fail "curl is missing"
+dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -o "$app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+  || { cat "$work/publish.log"; fail "dotnet publish"; }
+[ -z "$(find "$app" -name '*.db' -o -name 'data' -type d)" ] || fail "the publish output contains a database or a data folder"
+
+mkdir -p "$data"
+as_app=()
+if [ "$(id -u)" = 0 ]; then
+  id otpwall-check >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin otpwall-check
+  chmod 755 "$work"
+  chmod -R a+rX,go-w "$app"
+  chown otpwall-check "$data"
+  as_app=(setpriv --reuid=otpwall-check --regid=otpwall-check --clear-groups --)
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://localhost:$port"
+# The image's environment (Dockerfile), with a HOME nobody can write: the data folder must be all the app needs.
+image_env=(env -i PATH="$PATH" HOME=/nonexistent DOTNET_ROOT="${DOTNET_ROOT:-}" ASPNETCORE_ENVIRONMENT=Production
+  ASPNETCORE_HTTP_PORTS="$port" DOTNET_NOLOGO=1 OtpWall__DataDirectory="$data" OtpWall__Sandbox__Enabled=false)
+
+# Started from the app folder, as the image's WORKDIR /app: that is the content root.
+dashboard() { (cd "$app" && exec "${as_app[@]}" "${image_env[@]}" dotnet OtpWall.Dashboard.dll "$@"); }
+start() {
+  # One subshell that becomes the app (exec), so $! is the dashboard's own process.
+  (cd "$app" && exec "${as_app[@]}" "${image_env[@]}" dotnet OtpWall.Dashboard.dll) >>"$work/app.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 60); do curl -fs "$base/healthz" >/dev/null 2>&1 && return 0; sleep 1; done
+  fail "no healthy answer within 60 s"
+}
+stop() {
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  ! curl -fs "$base/healthz" >/dev/null 2>&1 || fail "the dashboard is still answering after it was stopped"
+}
+token() { grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+post_form() { # path form-name cookie-jar fields... -> prints the redirect target
+  local path=$1 form=$2 jar=$3; shift 3
+  local t; t=$(curl -fs -c "$jar" -b "$jar" "$base$path" | token)
+  [ -n "$t" ] || fail "no form on $path"
+  local args=(-s -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" --data-urlencode "_handler=$form" --data-urlencode "__RequestVerificationToken=$t")
+  for field in "$@"; do args+=(--data-urlencode "$field"); done
+  curl "${args[@]}" "$base$path"
+}
+password="correct horse battery staple"
+
+start
+curl -fs "$base/healthz" | grep -q '"status":"Healthy"' || fail "/healthz is not healthy"
+curl -fs "$base/Account/Login" | grep -q 'Sign in' || fail "the sign-in page does not answer"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/sandbox/control/stats")" = 404 ] || fail "the sandbox is on in production"
+curl -fs -D - -o /dev/null "$base/Account/Login" | grep -qi "^content-security-policy: default-src 'self'" || fail "no Content-Security-Policy"
+dashboard --probe >/dev/null || fail "the container probe says unhealthy"
+head -n 1 "$work/app.log" | python3 -c 'import json, sys; json.loads(sys.stdin.readline())' || fail "the logs are not JSON"
+[[ "$(post_form /Account/Register register "$work/jar1" Input.Email=admin@example.com "Input.Password=$password" "Input.ConfirmPassword=$password")" == */settings/api-key ]] \
+  || fail "registering the administrator"
+
+stop
+start
+[[ "$(post_form /Account/Login login "$work/jar2" Input.Email=admin@example.com "Input.Password=$password")" == "$base/" ]] \
+  || fail "signing in after a restart"
+
+dashboard backup "$data/backups/otpwall.zip" >/dev/null || fail "backup while running"
+stop
+mv "$data/backups/otpwall.zip" "$work/otpwall.zip"
+chmod a+r "$work/otpwall.zip"
+find "$data" -mindepth 1 -delete
+dashboard restore "$work/otpwall.zip" >/dev/null || fail "restore"
+ls "$data"/keys/*.xml >/dev/null 2>&1 || fail "the key ring was not restored"
+start
+[[ "$(post_form /Account/Login login "$work/jar3" Input.Email=admin@example.com "Input.Password=$password")" == "$base/" ]] \
+  || fail "signing in after backup, wipe and restore"
+stop
+echo "publish check: passed"
