@@ -1,0 +1,116 @@
+using Microsoft.Playwright;
+using OtpWall.BrowserTests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace OtpWall.BrowserTests.Journeys;
+
+/// <summary>The job people open the dashboard for: a number, its code, done.</summary>
+public sealed class ActivationJourneys(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
+{
+    [Fact]
+    public Task ASandboxKey_IsShownMasked_AndTheWalletShowsItsBalance() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("saver");
+
+        await Expect(member.Page.GetByTestId("apikey-status")).ToContainTextAsync("••••");
+        await Expect(member.Page.GetByTestId("apikey-status")).ToContainTextAsync("Works: balance 25.00 USD");
+        await Expect(member.Page.GetByTestId("apikey-input")).ToHaveValueAsync("");
+        Assert.DoesNotMatch("[A-Za-z0-9]{32}", await member.Page.GetByTestId("apikey-status").InnerTextAsync());
+        Assert.Equal("25.00 USD", await member.BalanceAsync());
+    });
+
+    [Fact]
+    public Task ACodeArrives_WithinThreeSeconds_IsCopied_AndTheActivationIsCompleted() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("buyer");
+        var row = await member.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        var id = (await row.GetAttributeAsync("data-activation-id"))!;
+        await Expect(row.GetByTestId("activation-countdown")).ToContainTextAsync("left");
+
+        await Site.DeliverSmsAsync(id, "Telegram code: 48213\n\nYou can also tap on this link to log in:\nhttps://t.me/login/48213");
+        await Expect(row.GetByTestId("activation-code")).ToHaveTextAsync("48213", new() { Timeout = 3000 });
+        await Expect(row.GetByTestId("activation-sms")).ToContainTextAsync("Telegram code: 48213");
+        await Expect(row.GetByTestId("activation-cancel")).ToHaveCountAsync(0);
+
+        await row.GetByTestId("activation-copy").ClickAsync();
+        await Eventually.EqualAsync("48213", () => member.Page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+
+        await row.GetByTestId("activation-complete").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-status", "completed");
+
+        await member.Page.GetByTestId("nav-history").ClickAsync();
+        await Expect(member.Page.Locator($"tr[data-testid=activation-row][data-activation-id='{id}']")).ToHaveAttributeAsync("data-status", "completed");
+        var download = await member.Page.RunAndWaitForDownloadAsync(() => member.Page.GetByTestId("history-export").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains($",{id},", csv, StringComparison.Ordinal);
+        Assert.Contains(",completed,48213,", csv, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task CancellingAWaitingNumber_BringsTheBalanceBack() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("canceller");
+        Assert.Equal("25.00 USD", await member.BalanceAsync());
+        var row = await member.BuyByTypingAsync("Goo", "Google", "United St", "United States (US)");
+        Assert.NotEqual("25.00 USD", await member.BalanceAsync());
+
+        await member.GoToAsync("activations");
+        await member.Page.GetByTestId("activation-cancel").First.ClickAsync();
+        await Expect(member.Page.GetByTestId("activation-row").First).ToHaveAttributeAsync("data-status", "cancelled");
+
+        await Eventually.EqualAsync("25.00 USD", () => member.BalanceAsync(), 15_000);
+    });
+
+    [Fact]
+    public Task TheSamePersonInTwoTabs_SeesTheCodeArriveInBoth() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("two-tabs");
+        var row = await member.BuyByTypingAsync("Disc", "Discord", "Germ", "Germany (DE)");
+        var id = (await row.GetAttributeAsync("data-activation-id"))!;
+        var secondTab = await member.OpenTabAsync("activations");
+
+        await Site.DeliverSmsAsync(id, "Your Discord security code is: 904512");
+
+        await Expect(row.GetByTestId("activation-code")).ToHaveTextAsync("904512", new() { Timeout = 3000 });
+        await Expect(secondTab.Locator($"[data-testid=activation-row][data-activation-id='{id}'] [data-testid=activation-code]"))
+            .ToHaveTextAsync("904512", new() { Timeout = 3000 });
+    });
+
+    [Fact]
+    public Task OnePerson_CannotSeeOrActOnAnothersActivation() => JourneyAsync(async () =>
+    {
+        var owner = await MemberWithSandboxKeyAsync("owner");
+        var row = await owner.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        var id = (await row.GetAttributeAsync("data-activation-id"))!;
+        var localId = owner.Page.Url[(owner.Page.Url.IndexOf("bought=", StringComparison.Ordinal) + 7)..];
+        var number = (await row.GetByTestId("activation-number").TextContentAsync())!.Trim();
+
+        var other = await MemberWithSandboxKeyAsync("other");
+        await other.GoToAsync($"activations?bought={localId}");
+        await Expect(other.Page.GetByText("No activations right now")).ToBeVisibleAsync();
+        await Expect(other.Page.GetByText(number)).ToHaveCountAsync(0);
+        await other.GoToAsync("history");
+        await Expect(other.Page.Locator($"[data-activation-id='{id}']")).ToHaveCountAsync(0);
+        var csv = await (await other.Page.APIRequest.GetAsync("history/export.csv")).TextAsync();
+        Assert.DoesNotContain(id, csv, StringComparison.Ordinal);
+
+        await owner.GoToAsync("activations");
+        await Expect(owner.Page.Locator($"[data-testid=activation-row][data-activation-id='{id}']")).ToHaveAttributeAsync("data-status", "waiting");
+    });
+}
+
+/// <summary>Numbers live 12 seconds here, so letting one expire takes seconds, not twenty minutes.</summary>
+public sealed class ExpiryJourney(ShortLivedSiteFixture site) : BrowserTest(site), IClassFixture<ShortLivedSiteFixture>
+{
+    [Fact]
+    public Task ANumberWithoutSms_IsCancelledAutomatically_AndShownSo() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("patient");
+        var row = await member.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+
+        await Expect(row).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 20_000 });
+        await Expect(row.GetByTestId("activation-status")).ToHaveTextAsync("Cancelled automatically");
+        await Expect(row.GetByTestId("activation-note")).ToContainTextAsync("No SMS came in time");
+        await Eventually.EqualAsync("25.00 USD", () => member.BalanceAsync(), 15_000);
+    });
+}

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace OtpWall.BrowserTests.Support;
+
+/// <summary>
+/// The dashboard under test with the sandbox on, and one Chromium for a test class. By default a fresh instance on a
+/// free localhost port with a temporary data folder; with <c>OTPWALL_E2E_BASE_URL</c> set, an instance already
+/// running there (it must run in sandbox mode: the journeys drive its simulator).
+/// </summary>
+public class SiteFixture : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private Factory? _factory;
+    private IPlaywright? _playwright;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Control { get; private set; } = null!;
+
+    /// <summary>The administrator's e-mail once known: registered by the first journey, or given for an external instance.</summary>
+    public string? AdministratorEmail { get; set; } = Environment.GetEnvironmentVariable("OTPWALL_E2E_ADMIN_EMAIL");
+
+    public string AdministratorPassword { get; } = Environment.GetEnvironmentVariable("OTPWALL_E2E_ADMIN_PASSWORD") ?? Person.DefaultPassword;
+
+    /// <summary>Settings of the instance this fixture starts (ignored for an external one).</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("OTPWALL_E2E_BASE_URL") is { Length: > 0 } external)
+        {
+            BaseUrl = new Uri(external.TrimEnd('/') + "/");
+        }
+        else
+        {
+            _factory = new Factory(Settings);
+            _factory.StartServer();
+            // Pages are served on localhost, as people open them (the passkey and clipboard APIs want it).
+            BaseUrl = new UriBuilder(_factory.ClientOptions.BaseAddress) { Host = "localhost" }.Uri;
+        }
+        Control = new HttpClient { BaseAddress = new Uri(BaseUrl, "sandbox/control/") };
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("OTPWALL_E2E_CHROMIUM") ?? "/usr/bin/chromium",
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        Control.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+    }
+
+    public async Task DeliverSmsAsync(string activationId, string text) =>
+        (await Control.PostAsJsonAsync($"activations/{activationId}/sms", new { text })).EnsureSuccessStatusCode();
+
+    public async Task SetFaultsAsync(object faults) => (await Control.PostAsJsonAsync("faults", faults)).EnsureSuccessStatusCode();
+
+    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "otpwall-e2e", Guid.NewGuid().ToString("N"));
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            UseKestrel(0);
+            builder.UseEnvironment("Testing");
+            builder.UseStaticWebAssets();
+            builder.UseSetting("OtpWall:DataDirectory", _dataDirectory);
+            builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
+            builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
+            builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            builder.ConfigureLogging(logging => logging.ClearProviders());
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+            GC.SuppressFinalize(this);
+        }
+    }
+}
+
+/// <summary>An instance whose numbers expire (and are cancelled) within seconds.</summary>
+public sealed class ShortLivedSiteFixture : SiteFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OtpWall:Activations:Lifetime"] = "00:00:12",
+        ["OtpWall:Activations:AutoCancelMargin"] = "00:00:04",
+    };
+}
