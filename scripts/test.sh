@@ -8,8 +8,23 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The browser journeys drive Debian's Chromium; on a fresh machine it is installed here (this needs root).
+if [ -z "${OTPWALL_E2E_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Chromium for the browser tests…"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "Chromium is missing: run this script as root once (it installs the chromium package), or set OTPWALL_E2E_CHROMIUM." >&2
+  fi
+fi
+rm -rf artifacts/browser
+
 dotnet test OtpWall.sln --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+if [ -n "$(ls -A artifacts/browser 2>/dev/null)" ]; then
+  echo "Browser test failures: screenshots and HTML in $(pwd)/artifacts/browser"
+fi
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 117, Skipped: 0, Total: 117, ..."
 count() { grep -E '^\s*(Passed|Failed)!' "$log" | grep -oE "$1: *[0-9]+" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }

@@ -18,6 +18,8 @@ public static class OtpWallTheme
             Error = "#b3261e",
             Success = "#1b6e3a",
             Info = "#1f5fbf",
+            // Secondary text dark enough for 4.5:1 on the page background.
+            TextSecondary = "rgba(0,0,0,0.68)",
         },
         PaletteDark = new PaletteDark
         {
@@ -31,6 +33,14 @@ public static class OtpWallTheme
             Error = "#f28b82",
             Success = "#81c995",
             Info = "#8ab4f8",
+            // Light colours carry dark text: white on them would be unreadable.
+            PrimaryContrastText = "#0b1d38",
+            SecondaryContrastText = "#04211e",
+            SuccessContrastText = "#05290f",
+            InfoContrastText = "#0b1d38",
+            WarningContrastText = "#2e1a00",
+            ErrorContrastText = "#3b0a07",
+            TextSecondary = "rgba(255,255,255,0.72)",
         },
         LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px" },
     };

@@ -1,0 +1,94 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using OtpWall.BrowserTests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace OtpWall.BrowserTests.Accessibility;
+
+/// <summary>axe on every page, in light and in dark, and the core journey done with the keyboard alone.</summary>
+public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
+{
+    private static readonly string[] SignedOutPages = ["Account/Login", "Account/Register", "Account/Lockout"];
+
+    private static readonly string[] SignedInPages =
+    [
+        "activations", "buy", "history", "wallet", "settings/api-key", "admin/team",
+        "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator",
+    ];
+
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public Task EveryPage_HasNoSeriousOrCriticalAxeViolations(string theme) => JourneyAsync(async () =>
+    {
+        var admin = await AdministratorAsync(theme);
+        await admin.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
+        await admin.UseSandboxKeyAsync();
+        var row = await admin.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        await Site.DeliverSmsAsync((await row.GetAttributeAsync("data-activation-id"))!, "Telegram code: 48213");
+        await Expect(row.GetByTestId("activation-code")).ToBeVisibleAsync();
+
+        var problems = new List<string>();
+        foreach (var path in SignedInPages) problems.AddRange(await AuditAsync(admin.Page, path));
+        var visitor = await PersonAsync("visitor", theme);
+        await visitor.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
+        foreach (var path in SignedOutPages) problems.AddRange(await AuditAsync(visitor.Page, path));
+
+        Assert.True(problems.Count == 0, $"{theme} theme:\n{string.Join('\n', problems)}");
+    });
+
+    [Fact]
+    public Task ANumber_CanBeBoughtAndCompleted_WithTheKeyboardAlone() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("keyboard");
+        var page = member.Page;
+        await member.GoToAsync("buy");
+
+        await TabToAsync(page, "buy-service");
+        await page.Keyboard.TypeAsync("Telegr");
+        await Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync("Telegram");
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "buy-country");
+        await page.Keyboard.TypeAsync("Pakist");
+        await Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync("Pakistan (PK)");
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "buy-submit");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/activations?bought=**");
+        await Person.WaitUntilInteractiveAsync(page);
+
+        var row = page.GetByTestId("activation-row").First;
+        await Site.DeliverSmsAsync((await row.GetAttributeAsync("data-activation-id"))!, "Telegram code: 31337");
+        await Expect(row.GetByTestId("activation-code")).ToHaveTextAsync("31337");
+        await TabToAsync(page, "activation-copy");
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.EqualAsync("31337", () => page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        await TabToAsync(page, "activation-complete");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(row).ToHaveAttributeAsync("data-status", "completed");
+    });
+
+    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        if (await page.Locator("[data-interactive]").CountAsync() > 0) await Person.WaitUntilInteractiveAsync(page);
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
+    }
+
+    // Presses Tab until the element with this test id has the focus, as a keyboard user would.
+    private static async Task TabToAsync(IPage page, string testId)
+    {
+        for (var presses = 0; presses < 60; presses++)
+        {
+            if (await page.EvaluateAsync<bool>($"document.activeElement?.closest('[data-testid=\"{testId}\"]') !== null || document.activeElement?.getAttribute('data-testid') === '{testId}'"))
+                return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"{testId} cannot be reached with the Tab key.");
+    }
+}
