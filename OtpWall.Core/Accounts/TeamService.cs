@@ -165,12 +165,6 @@ public sealed class TeamService(
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), cancellationToken);
     }
 
-    public async Task<bool> IsAdministratorAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await AdministratorIds(db).ContainsAsync(userId, cancellationToken);
-    }
-
     public void Dispose() => _registrationGate.Dispose();
 
     private async Task<RegistrationPolicy> GetPolicyAsync(OtpWallDbContext db, CancellationToken cancellationToken) =>

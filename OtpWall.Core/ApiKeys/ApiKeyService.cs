@@ -49,13 +49,6 @@ public sealed class ApiKeyService(ApiKeyVault vault, IServiceProvider services, 
             : "Key saved, but it could not be checked: " + check.Message);
     }
 
-    /// <summary>Tries the user's saved key again.</summary>
-    public async Task<KeyCheck?> CheckSavedAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        var stored = await vault.GetAsync(userId, cancellationToken);
-        return stored.Key is null ? null : await CheckAsync(stored.Key, cancellationToken);
-    }
-
     public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
     {
         var removed = await vault.RemoveAsync(userId, cancellationToken);
