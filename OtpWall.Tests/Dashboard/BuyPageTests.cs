@@ -71,6 +71,22 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
     }
 
     [Fact]
+    public async Task ACatalogueThatFailedToLoad_CanBeTriedAgain_WithoutReloading()
+    {
+        await SaveKeyAsync();
+        await Sandbox.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 503, pathContains = "/services" });
+        var cut = Render<BuyPage>();
+        cut.WaitForAssertion(() => Assert.Contains("could not be loaded: OTPWALL is not reachable right now", cut.Find("[data-testid=error-message]").TextContent, StringComparison.Ordinal));
+        Assert.True(cut.Find("input[data-testid=buy-service]").HasAttribute("disabled"));
+
+        await Sandbox.ClearFaultsAsync();
+        await cut.ClickWhenReadyAsync("[data-testid=buy-catalogue-retry]");
+
+        cut.WaitForAssertion(() => Assert.False(cut.Find("input[data-testid=buy-service]").HasAttribute("disabled")));
+        Assert.Empty(cut.FindAll("[data-testid=error-message]"));
+    }
+
+    [Fact]
     public async Task WhileAPurchaseIsInFlight_TheBuyButtonsAreDisabled()
     {
         await SaveKeyAsync();
