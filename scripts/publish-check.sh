@@ -49,10 +49,14 @@ stop() {
   pid=""
   ! curl -fs "$base/healthz" >/dev/null 2>&1 || fail "the dashboard is still answering after it was stopped"
 }
-token() { grep -o 'name="__RequestVerificationToken" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+# Responses are captured before they are searched: `curl | grep -q` under pipefail fails whenever grep stops reading first.
+get() { curl -fs "$@" || true; }
+token() { python3 -c 'import re, sys; m = re.search(r"name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", sys.stdin.read()); print(m.group(1) if m else "")'; }
 post_form() { # path form-name cookie-jar fields... -> prints the redirect target
   local path=$1 form=$2 jar=$3; shift 3
-  local t; t=$(curl -fs -c "$jar" -b "$jar" "$base$path" | token)
+  local page t
+  page=$(get -c "$jar" -b "$jar" "$base$path")
+  t=$(token <<<"$page")
   [ -n "$t" ] || fail "no form on $path"
   local args=(-s -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" --data-urlencode "_handler=$form" --data-urlencode "__RequestVerificationToken=$t")
   for field in "$@"; do args+=(--data-urlencode "$field"); done
@@ -61,10 +65,11 @@ post_form() { # path form-name cookie-jar fields... -> prints the redirect targe
 password="correct horse battery staple"
 
 start
-curl -fs "$base/healthz" | grep -q '"status":"Healthy"' || fail "/healthz is not healthy"
-curl -fs "$base/Account/Login" | grep -q 'Sign in' || fail "the sign-in page does not answer"
+[[ "$(get "$base/healthz")" == *'"status":"Healthy"'* ]] || fail "/healthz is not healthy"
+[[ "$(get "$base/Account/Login")" == *'Sign in'* ]] || fail "the sign-in page does not answer"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/sandbox/control/stats")" = 404 ] || fail "the sandbox is on in production"
-curl -fs -D - -o /dev/null "$base/Account/Login" | grep -qi "^content-security-policy: default-src 'self'" || fail "no Content-Security-Policy"
+[[ "$(get -D - -o /dev/null "$base/Account/Login")" == *"content-security-policy: default-src 'self'"* ]] \
+  || [[ "$(get -D - -o /dev/null "$base/Account/Login")" == *"Content-Security-Policy: default-src 'self'"* ]] || fail "no Content-Security-Policy"
 dashboard --probe >/dev/null || fail "the container probe says unhealthy"
 head -n 1 "$work/app.log" | python3 -c 'import json, sys; json.loads(sys.stdin.readline())' || fail "the logs are not JSON"
 [[ "$(post_form /Account/Register register "$work/jar1" Input.Email=admin@example.com "Input.Password=$password" "Input.ConfirmPassword=$password")" == */settings/api-key ]] \
