@@ -9,7 +9,7 @@ namespace OtpWall.BrowserTests.Accessibility;
 /// <summary>axe on every page, in light and in dark, and the core journey done with the keyboard alone.</summary>
 public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
 {
-    private static readonly string[] SignedOutPages = ["Account/Login", "Account/Register", "Account/Lockout"];
+    private static readonly string[] SignedOutPages = ["Account/Login", "Account/Register", "Account/Lockout", "Account/ResetPassword"];
 
     private static readonly string[] SignedInPages =
     [

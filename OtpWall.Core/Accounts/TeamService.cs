@@ -126,6 +126,48 @@ public sealed class TeamService(
         return null;
     }
 
+    /// <summary>
+    /// A link that lets one user choose a new password (they forgot theirs; there is no e-mail here). It works once
+    /// and for a day; using it also lifts a lockout. The administrator passes it on like an invite.
+    /// </summary>
+    public async Task<string?> CreatePasswordResetCodeAsync(string actingUserId, string userId, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            await EnsureAdministratorAsync(db, actingUserId, cancellationToken);
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return null;
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+    }
+
+    /// <summary>Sets a new password with a code from <see cref="CreatePasswordResetCodeAsync"/>; returns what went wrong, if anything.</summary>
+    public async Task<IReadOnlyList<string>> ResetPasswordAsync(string userId, string code, string newPassword, CancellationToken cancellationToken = default)
+    {
+        const string Invalid = "This password link is not valid any more: it was used already or it expired. Ask an administrator for a new one.";
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return [Invalid];
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(code));
+        }
+        catch (FormatException)
+        {
+            return [Invalid];
+        }
+        var result = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!result.Succeeded)
+            return [.. result.Errors.Select(e => e.Code == "InvalidToken" ? Invalid : e.Description)];
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        return [];
+    }
+
     public async Task<CreatedInvite> CreateInviteAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace OtpWall.Dashboard.Hosting;
 internal static class AccountRateLimiting
 {
     private static readonly string[] LimitedPaths =
-        ["/Account/Login", "/Account/Register", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode"];
+        ["/Account/Login", "/Account/Register", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ResetPassword"];
 
     public static IServiceCollection AddAccountRateLimiting(this IServiceCollection services)
     {

@@ -72,6 +72,33 @@ public sealed class SignInProtectionTests
     }
 
     [Fact]
+    public async Task APasswordLinkFromTheAdministrator_SetsANewPassword_LiftsTheLockout_AndWorksOnce()
+    {
+        await using var host = new DashboardHost();
+        var (_, adminId) = await host.RegisterAdministratorAsync();
+        using var member = host.NewSession();
+        using (await member.RegisterAsync("forgetful@example.com", Password, await host.CreateInviteAsync(adminId))) { }
+        using var guesser = host.NewSession();
+        for (var attempt = 1; attempt <= 5; attempt++) (await guesser.SignInAsync("forgetful@example.com", $"wrong guess number {attempt}")).Dispose();
+        var memberId = await host.UserIdAsync("forgetful@example.com");
+
+        var code = await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, memberId);
+        var link = $"/Account/ResetPassword?user={memberId}&code={code}";
+        const string NewPassword = "a fresh start passphrase";
+        var form = new Dictionary<string, string> { ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword };
+        using var reset = await guesser.SubmitAsync(link, "reset-password", form);
+
+        Assert.StartsWith("/Account/Login", BrowserlessSession.RedirectTarget(reset), StringComparison.Ordinal);
+        using var signIn = await guesser.SignInAsync("forgetful@example.com", NewPassword);
+        Assert.Equal("/", BrowserlessSession.RedirectTarget(signIn));
+        using var again = host.NewSession();
+        using var reused = await again.SubmitAsync(link, "reset-password", form);
+        Assert.Contains("not valid any more", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, "no-such-user"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(memberId, adminId));
+    }
+
+    [Fact]
     public async Task AnAdministrator_CannotDisableThemselves()
     {
         await using var host = new DashboardHost();
