@@ -12,6 +12,9 @@ internal static class UpstreamResilience
 {
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, OtpWallUpstreamOptions options)
     {
+        // Network timeouts and backoff are real time, whatever clock the domain runs on: a fake clock in tests must
+        // not stop timeouts from firing, nor the pipeline's disposal (which waits on this clock) from finishing.
+        pipeline.TimeProvider = TimeProvider.System;
         pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
 
         if (options.MaxRetries > 0)
