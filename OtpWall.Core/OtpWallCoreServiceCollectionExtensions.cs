@@ -47,14 +47,18 @@ public static class OtpWallCoreServiceCollectionExtensions
 
         var upstream = services.AddOtpWallUpstream();
         configureUpstream?.Invoke(upstream);
+        services.AddSingleton<OtpWallClientFactory>();
         services.AddSingleton<ApiKeyVault>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<WalletService>();
+        services.AddSingleton<BalanceMovements>();
+        services.AddSingleton<RegistrationService>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<ActivationNotifier>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<ActivationQueries>();
+        services.AddSingleton<BuyPreferences>();
         services.AddSingleton<ActivationPoller>();
         services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
 

@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using OtpWall.BrowserTests.Support;
 using static Microsoft.Playwright.Assertions;
 

@@ -7,12 +7,11 @@ namespace OtpWall.BrowserTests.Support;
 public sealed class Person : IAsyncDisposable
 {
     public const string DefaultPassword = "correct horse battery staple";
-    private readonly SiteFixture _site;
     private readonly List<string> _pageErrors = [];
 
-    private Person(SiteFixture site, IBrowserContext context, IPage page, string email)
+    private Person(IBrowserContext context, IPage page, string email)
     {
-        (_site, Context, Page, Email) = (site, context, page, email);
+        (Context, Page, Email) = (context, page, email);
         page.PageError += (_, error) => { lock (_pageErrors) _pageErrors.Add(error); };
     }
 
@@ -36,7 +35,7 @@ public sealed class Person : IAsyncDisposable
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = site.BaseUrl.GetLeftPart(UriPartial.Authority) });
         context.SetDefaultTimeout(15_000);
-        return new Person(site, context, await context.NewPageAsync(), email) { Password = password };
+        return new Person(context, await context.NewPageAsync(), email) { Password = password };
     }
 
     /// <summary>Another tab of the same person (same cookies).</summary>

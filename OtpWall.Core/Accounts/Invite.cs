@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace OtpWall.Core.Accounts;
 
 /// <summary>A single-use, expiring invitation to register. Only the SHA-256 of its token is stored.</summary>
@@ -18,4 +21,7 @@ public sealed class Invite
     public string? UsedByUserId { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>What is stored of a token, and looked up when a link is used.</summary>
+    internal static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
 }

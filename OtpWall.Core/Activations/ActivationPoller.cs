@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
 using OtpWall.Core.Upstream;
+using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Activations;
 
@@ -20,8 +20,9 @@ namespace OtpWall.Core.Activations;
 public sealed partial class ActivationPoller(
     IDbContextFactory<OtpWallDbContext> databases,
     ApiKeyVault vault,
-    IServiceProvider services,
-    ActivationService activations,
+    OtpWallClientFactory clients,
+    BalanceMovements movements,
+    BuyPreferences preferences,
     ActivationNotifier notifier,
     TimeProvider time,
     IOptions<ActivationOptions> options,
@@ -64,19 +65,23 @@ public sealed partial class ActivationPoller(
         }
         await Parallel.ForEachAsync(due,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentPolls, CancellationToken = cancellationToken },
-            async (id, _) => await PollOneAsync(id));
+            async (id, token) => await PollOneAsync(id, token));
     }
 
-    private async Task PollOneAsync(Guid id)
+    private async Task PollOneAsync(Guid id, CancellationToken cancellationToken)
     {
         try
         {
-            await using var db = await databases.CreateDbContextAsync();
-            var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.Id == id);
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
             if (activation is null) return;
-            var change = await FollowAsync(activation, db);
-            await db.SaveChangesAsync();
+            var change = await FollowAsync(activation, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
             if (change is not null) notifier.Publish(activation.UserId, change);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: what was not saved is read again from OTPWALL after the restart.
         }
         catch (Exception ex)
         {
@@ -84,7 +89,7 @@ public sealed partial class ActivationPoller(
         }
     }
 
-    private async Task<ActivationChange?> FollowAsync(Activation activation, OtpWallDbContext db)
+    private async Task<ActivationChange?> FollowAsync(Activation activation, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
@@ -98,18 +103,18 @@ public sealed partial class ActivationPoller(
             activation.NextPollAt = until;
             return null;
         }
-        if ((await vault.GetAsync(activation.UserId)).Key is not { } key)
+        if ((await vault.GetAsync(activation.UserId, cancellationToken)).Key is not { } key)
         {
             activation.NextPollAt = now + settings.MaxErrorBackoff;
             return null;
         }
 
-        var client = services.GetRequiredService<OtpWallClient>();
-        var autoCancelled = await CancelIfUnansweredAsync(activation, db, client, key, now);
+        var client = clients.Create();
+        var autoCancelled = await CancelIfUnansweredAsync(activation, client, key, now, cancellationToken);
         ActivationSnapshot snapshot;
         try
         {
-            snapshot = await client.GetActivationAsync(key, activation.UpstreamId);
+            snapshot = await client.GetActivationAsync(key, activation.UpstreamId, cancellationToken);
         }
         catch (OtpWallRateLimitedException ex)
         {
@@ -129,7 +134,7 @@ public sealed partial class ActivationPoller(
         var (changed, codeArrived) = ActivationUpdates.Apply(activation, snapshot, now);
         if (activation.Status.IsFinal())
         {
-            if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) activations.NoteBalanceMovement(activation.UserId);
+            if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) movements.Note(activation.UserId);
         }
         else if (CloseIfLongExpired(activation, now))
         {
@@ -143,17 +148,16 @@ public sealed partial class ActivationPoller(
     }
 
     // No SMS and the end of the rental is near: cancel, so OTPWALL refunds rather than keeps the price.
-    private async Task<bool> CancelIfUnansweredAsync(Activation activation, OtpWallDbContext db, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now)
+    private async Task<bool> CancelIfUnansweredAsync(
+        Activation activation, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (activation.Status != ActivationStatus.Waiting || activation.Messages.Count > 0 ||
             now < activation.ExpiresAt - options.Value.AutoCancelMargin || activation.AutoCancelled)
             return false;
-        var allowed = await db.ActivationPreferences.Where(p => p.UserId == activation.UserId)
-            .Select(p => (bool?)p.AutoCancelUnanswered).SingleOrDefaultAsync() ?? true;
-        if (!allowed) return false;
+        if (!await preferences.AutoCancelUnansweredAsync(activation.UserId, cancellationToken)) return false;
         try
         {
-            await client.CancelAsync(key, activation.UpstreamId!);
+            await client.CancelAsync(key, activation.UpstreamId!, cancellationToken);
             activation.AutoCancelled = true;
             activation.Note = "No SMS came in time, so the dashboard cancelled this number and OTPWALL refunds its price.";
             activation.UpdatedAt = now;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
@@ -32,28 +31,29 @@ public sealed record ActivationActionResult(bool Confirmed, string Message);
 public sealed partial class ActivationService(
     IDbContextFactory<OtpWallDbContext> databases,
     ApiKeyVault vault,
-    IServiceProvider services,
+    OtpWallClientFactory clients,
     WalletService wallet,
+    BalanceMovements movements,
     ActivationNotifier notifier,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _purchaseGates = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _balanceMovements = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
-    /// user has one purchase in flight at a time, whatever tab it comes from.
+    /// user has one purchase in flight at a time, whatever tab it comes from. <paramref name="cancellationToken"/> stops it
+    /// only before the purchase is sent: once it has left, it is seen through and recorded whatever happens to the caller.
     /// </summary>
-    public async Task<BuyResult> BuyAsync(string userId, Guid attemptId, Service service, Country country)
+    public async Task<BuyResult> BuyAsync(string userId, Guid attemptId, Service service, Country country, CancellationToken cancellationToken = default)
     {
         var gate = _purchaseGates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(TimeSpan.Zero))
+        if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
             return new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish.");
         try
         {
-            return await BuyOnceAsync(userId, attemptId, service, country);
+            return await BuyOnceAsync(userId, attemptId, service, country, cancellationToken);
         }
         finally
         {
@@ -61,47 +61,38 @@ public sealed partial class ActivationService(
         }
     }
 
-    public async Task<ActivationActionResult> CompleteAsync(string userId, Guid activationId) =>
-        await ChangeAsync(userId, activationId, complete: true);
+    public async Task<ActivationActionResult> CompleteAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(userId, activationId, complete: true, cancellationToken);
 
-    public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId) =>
-        await ChangeAsync(userId, activationId, complete: false);
+    public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(userId, activationId, complete: false, cancellationToken);
 
     /// <summary>The user has checked an outcome-unknown purchase: it leaves the live page and stays in history.</summary>
-    public async Task DismissAsync(string userId, Guid activationId)
+    public async Task DismissAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
     {
-        await using var db = await databases.CreateDbContextAsync();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true));
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true), cancellationToken);
         notifier.Publish(userId, new ActivationChange(activationId, false));
     }
 
-    /// <summary>Records that money came back or left outside a purchase, so a price is not computed across it.</summary>
-    internal void NoteBalanceMovement(string userId)
+    private async Task<BuyResult> BuyOnceAsync(string userId, Guid attemptId, Service service, Country country, CancellationToken cancellationToken)
     {
-        _balanceMovements.AddOrUpdate(userId, 1, (_, n) => n + 1);
-        wallet.Forget(userId);
-    }
-
-    private async Task<BuyResult> BuyOnceAsync(string userId, Guid attemptId, Service service, Country country)
-    {
-        await using var db = await databases.CreateDbContextAsync();
-        if (await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId) is { } earlier)
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await db.Activations.Include(a => a.Messages)
+                .SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId, cancellationToken) is { } earlier)
             return new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
                 ActivationView.From(earlier), "This purchase was already made.");
 
-        var stored = await vault.GetAsync(userId);
-        if (stored.Key is not { } key)
-            return new BuyResult(BuyOutcome.Refused, null, stored.State == StoredKeyState.Unreadable
-                ? "Your saved API key can no longer be decrypted. Enter it again on the API key page."
-                : "Save your OTPWALL API key on the API key page first.");
+        var stored = await vault.GetAsync(userId, cancellationToken);
+        if (stored.Key is not { } key) return new BuyResult(BuyOutcome.Refused, null, stored.Problem!);
 
-        var client = services.GetRequiredService<OtpWallClient>();
-        var movementsBefore = _balanceMovements.GetValueOrDefault(userId);
+        var client = clients.Create();
+        var movementsBefore = movements.Count(userId);
         Wallet.Balance? before;
         try
         {
-            before = await client.GetBalanceAsync(key);
+            before = await client.GetBalanceAsync(key, cancellationToken);
         }
         catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
         {
@@ -122,8 +113,10 @@ public sealed partial class ActivationService(
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Activations.Add(activation);
-        await db.SaveChangesAsync();
+        await db.SaveChangesAsync(cancellationToken);
 
+        // From here on the caller's cancellation is deliberately ignored: the purchase may leave at any moment, and
+        // what it bought (or may have bought) must be recorded whether or not anyone is still waiting for the answer.
         try
         {
             var bought = await client.BuyNumberAsync(key, service.Code, country.Code, CancellationToken.None);
@@ -136,7 +129,7 @@ public sealed partial class ActivationService(
             activation.UpdatedAt = now;
             activation.NextPollAt = now + options.Value.FastPollInterval;
             await RecordPriceAsync(activation, client, key, before, userId, movementsBefore);
-            await db.SaveChangesAsync();
+            await db.SaveChangesAsync(CancellationToken.None);
             notifier.Publish(userId, new ActivationChange(activation.Id, false));
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
@@ -148,7 +141,7 @@ public sealed partial class ActivationService(
         {
             // A refusal: nothing was bought, so nothing is kept.
             db.Activations.Remove(activation);
-            await db.SaveChangesAsync();
+            await db.SaveChangesAsync(CancellationToken.None);
             return new BuyResult(BuyOutcome.Refused, null, ex.Message);
         }
         catch (Exception ex)
@@ -164,7 +157,7 @@ public sealed partial class ActivationService(
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync();
-        NoteBalanceMovement(activation.UserId);
+        movements.Note(activation.UserId);
         notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
@@ -178,7 +171,7 @@ public sealed partial class ActivationService(
             var after = await client.GetBalanceAsync(key);
             wallet.Record(userId, after);
             if (before is not null && before.Currency == after.Currency && before.Amount > after.Amount &&
-                _balanceMovements.GetValueOrDefault(userId) == movementsBefore)
+                movements.Count(userId) == movementsBefore)
             {
                 activation.Price = before.Amount - after.Amount;
                 activation.Currency = after.Currency;
@@ -190,22 +183,25 @@ public sealed partial class ActivationService(
         }
     }
 
-    private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete)
+    private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync();
-        var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var activation = await db.Activations.Include(a => a.Messages)
+            .SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId, cancellationToken);
         if (activation?.UpstreamId is null) return new ActivationActionResult(false, "This activation does not exist.");
         var view = ActivationView.From(activation);
         if (complete ? !view.CanComplete : !view.CanCancel)
             return new ActivationActionResult(false, complete ? "Only an activation that received an SMS can be completed." : "Only an activation still waiting for its SMS can be cancelled.");
-        if ((await vault.GetAsync(userId)).Key is not { } key) return new ActivationActionResult(false, "Save your OTPWALL API key on the API key page first.");
+        var stored = await vault.GetAsync(userId, cancellationToken);
+        if (stored.Key is not { } key) return new ActivationActionResult(false, stored.Problem!);
 
-        var client = services.GetRequiredService<OtpWallClient>();
+        // Once the change is sent, the caller's cancellation is ignored: its answer and the status after it are recorded.
+        var client = clients.Create();
         string? refusal = null;
         try
         {
-            if (complete) await client.CompleteAsync(key, activation.UpstreamId);
-            else await client.CancelAsync(key, activation.UpstreamId);
+            if (complete) await client.CompleteAsync(key, activation.UpstreamId, CancellationToken.None);
+            else await client.CancelAsync(key, activation.UpstreamId, CancellationToken.None);
         }
         catch (OtpWallException ex)
         {
@@ -216,15 +212,15 @@ public sealed partial class ActivationService(
         var (changed, codeArrived) = (false, false);
         try
         {
-            (changed, codeArrived) = ActivationUpdates.Apply(activation, await client.GetActivationAsync(key, activation.UpstreamId), time.GetUtcNow());
+            (changed, codeArrived) = ActivationUpdates.Apply(activation, await client.GetActivationAsync(key, activation.UpstreamId, CancellationToken.None), time.GetUtcNow());
         }
         catch (OtpWallException ex)
         {
             refusal ??= ex.Message;
         }
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
-        if (!complete && activation.Status == ActivationStatus.Cancelled) NoteBalanceMovement(userId);
-        await db.SaveChangesAsync();
+        if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(userId);
+        await db.SaveChangesAsync(CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
 
         return activation.Status == wanted

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
@@ -27,7 +26,7 @@ public sealed record KeySaveResult(bool Saved, KeyCheck? Check, string Message);
 /// The API key settings of one user: the format is checked first, then the key is tried against <c>/balance</c>.
 /// A refused key is not saved; an unreachable OTPWALL does not stop the user from saving.
 /// </summary>
-public sealed class ApiKeyService(ApiKeyVault vault, IServiceProvider services, WalletService wallet)
+public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory clients, WalletService wallet)
 {
     public const string FormatMessage = "An OTPWALL API key is exactly 32 letters and digits. Copy it again from OTPWALL's API Tools page.";
 
@@ -60,7 +59,7 @@ public sealed class ApiKeyService(ApiKeyVault vault, IServiceProvider services, 
     {
         try
         {
-            var balance = await services.GetRequiredService<OtpWallClient>().GetBalanceAsync(key, cancellationToken);
+            var balance = await clients.Create().GetBalanceAsync(key, cancellationToken);
             return new KeyCheck(KeyCheckOutcome.Works, balance, $"Balance {balance}.");
         }
         catch (OtpWallBadKeyException ex)

@@ -19,6 +19,15 @@ public enum StoredKeyState
 public sealed record StoredKeyLookup(StoredKeyState State, OtpWallApiKey? Key, string? LastFour, DateTimeOffset? SavedAt)
 {
     public static StoredKeyLookup Missing { get; } = new(StoredKeyState.Missing, null, null, null);
+
+    /// <summary>Why no key can be used, said the same way on every page; null when the key is available.</summary>
+    public string? Problem => State switch
+    {
+        StoredKeyState.Missing => "No OTPWALL API key is saved yet. Add one on the API key page.",
+        StoredKeyState.Unreadable =>
+            "Your saved API key can no longer be decrypted (the server's key ring changed). Enter it again on the API key page.",
+        _ => null,
+    };
 }
 
 /// <summary>

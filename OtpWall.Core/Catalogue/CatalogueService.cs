@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Upstream;
 
@@ -11,7 +10,7 @@ public sealed record CatalogueSnapshot(IReadOnlyList<Service> Services, IReadOnl
 /// The catalogue cache: the first user who needs it reads it with their key; later readers get the cached copy,
 /// refreshed in the background (with the key of whoever asked) once it is older than <see cref="MaxAge"/>.
 /// </summary>
-public sealed class CatalogueService(IServiceProvider services, TimeProvider time)
+public sealed class CatalogueService(OtpWallClientFactory clients, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(6);
 
@@ -39,7 +38,7 @@ public sealed class CatalogueService(IServiceProvider services, TimeProvider tim
         await Task.Yield();
         try
         {
-            var client = services.GetRequiredService<OtpWallClient>();
+            var client = clients.Create();
             var servicesTask = client.GetServicesAsync(key);
             var countriesTask = client.GetCountriesAsync(key);
             var snapshot = new CatalogueSnapshot(

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Core.Upstream;
 
 namespace OtpWall.Core.Wallet;
@@ -13,9 +13,10 @@ namespace OtpWall.Core.Wallet;
 /// call, and every subscriber hears of each new reading.
 /// </summary>
 public sealed partial class WalletService(
-    ApiKeyVault vault, IServiceProvider services, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
+    ApiKeyVault vault, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly UserChannel<WalletReading> _readings = new(logger);
 
     /// <summary>The latest reading, without asking OTPWALL.</summary>
     public WalletReading? Peek(string userId) => EntryFor(userId).Reading;
@@ -33,15 +34,7 @@ public sealed partial class WalletService(
     }
 
     /// <summary>Calls <paramref name="onChange"/> with each new reading of this user until disposed.</summary>
-    public IDisposable NotifyOnChange(string userId, Func<WalletReading, Task> onChange)
-    {
-        var entry = EntryFor(userId);
-        lock (entry.Gate) entry.Subscribers.Add(onChange);
-        return new Subscription(() =>
-        {
-            lock (entry.Gate) entry.Subscribers.Remove(onChange);
-        });
-    }
+    public IDisposable NotifyOnChange(string userId, Func<WalletReading, Task> onChange) => _readings.NotifyOnChange(userId, onChange);
 
     /// <summary>The user's key changed: drop what is known and read again, so every open tab shows the new state.</summary>
     public void Forget(string userId)
@@ -62,15 +55,13 @@ public sealed partial class WalletService(
         var entry = EntryFor(userId);
         var now = time.GetUtcNow();
         var reading = new WalletReading(balance, now, now, now + options.Value.MinRefreshInterval);
-        List<Func<WalletReading, Task>> subscribers;
         lock (entry.Gate)
         {
             entry.Version++;
             entry.Reading = reading;
             entry.InFlight = null;
-            subscribers = [.. entry.Subscribers];
         }
-        _ = NotifyAsync(subscribers, reading);
+        _readings.Publish(userId, reading);
     }
 
     private Entry EntryFor(string userId) => _entries.GetOrAdd(userId, _ => new Entry());
@@ -91,32 +82,14 @@ public sealed partial class WalletService(
             }
             throw;
         }
-        List<Func<WalletReading, Task>> subscribers;
         lock (entry.Gate)
         {
             if (entry.Version != version) return reading;
             entry.Reading = reading;
             entry.InFlight = null;
-            subscribers = [.. entry.Subscribers];
         }
-        // Never wait for a page: one whose browser went away must not hold up the others.
-        _ = NotifyAsync(subscribers, reading);
+        _readings.Publish(userId, reading);
         return reading;
-    }
-
-    private async Task NotifyAsync(List<Func<WalletReading, Task>> subscribers, WalletReading reading)
-    {
-        foreach (var notify in subscribers)
-        {
-            try
-            {
-                await notify(reading);
-            }
-            catch (Exception ex)
-            {
-                LogSubscriberFailed(logger, ex);
-            }
-        }
     }
 
     private async Task<WalletReading> ReadFromUpstreamAsync(string userId, WalletReading? previous)
@@ -127,18 +100,12 @@ public sealed partial class WalletService(
             new(previous?.Balance, previous?.BalanceReadAt, now, nextReadAt ?? next, problem, message);
 
         var stored = await vault.GetAsync(userId);
-        switch (stored.State)
-        {
-            case StoredKeyState.Missing:
-                return Problem(WalletProblem.NoKey, "No OTPWALL API key is saved yet. Add one on the API key page.");
-            case StoredKeyState.Unreadable:
-                return Problem(WalletProblem.KeyUnreadable,
-                    "Your saved API key can no longer be decrypted (the server's key ring changed). Enter it again on the API key page.");
-        }
+        if (stored.Problem is { } keyProblem)
+            return Problem(stored.State == StoredKeyState.Missing ? WalletProblem.NoKey : WalletProblem.KeyUnreadable, keyProblem);
 
         try
         {
-            var balance = await services.GetRequiredService<OtpWallClient>().GetBalanceAsync(stored.Key!);
+            var balance = await clients.Create().GetBalanceAsync(stored.Key!);
             return new WalletReading(balance, now, now, next);
         }
         catch (OtpWallBadKeyException ex)
@@ -161,25 +128,14 @@ public sealed partial class WalletService(
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "A wallet subscriber failed")]
-    private static partial void LogSubscriberFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(LogLevel.Error, "Reading a wallet failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     private sealed class Entry
     {
         public Lock Gate { get; } = new();
-        public List<Func<WalletReading, Task>> Subscribers { get; } = [];
         public WalletReading? Reading { get; set; }
         public Task<WalletReading>? InFlight { get; set; }
         public int Version { get; set; }
-    }
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
     }
 }

@@ -8,7 +8,9 @@ using OtpWall.Core.Data;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
 using OtpWall.Dashboard.Components.Pages.History;
+using OtpWall.Dashboard.Components.Shared;
 using OtpWall.Dashboard.Components.Theme;
+using OtpWall.Dashboard.SandboxMode;
 
 namespace OtpWall.Dashboard.Hosting;
 
@@ -34,6 +36,7 @@ internal static class DashboardHosting
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<Clipboard>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(options =>
             {

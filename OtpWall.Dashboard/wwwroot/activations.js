@@ -1,4 +1,4 @@
-// What the live activations page asks of the browser: copying, and announcing a code (tab title, sound, notification).
+// What the live activations page asks of the browser: its preferences, and announcing a code (tab title, sound, notification).
 window.otpwallActivations = (function () {
     var storageKey = "otpwall-activation-preferences";
     var titleBeforeCode = null;
@@ -26,10 +26,6 @@ window.otpwallActivations = (function () {
         },
         savePreferences: function (preferences) {
             localStorage.setItem(storageKey, JSON.stringify(preferences));
-            return true;
-        },
-        copy: async function (text) {
-            await navigator.clipboard.writeText(text);
             return true;
         },
         askNotificationPermission: async function () {

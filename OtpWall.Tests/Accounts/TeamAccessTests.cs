@@ -67,7 +67,7 @@ public sealed class TeamAccessTests : DashboardHostTest
     public async Task WeakPasswords_AreRefused_WithAReason(string password, string reason)
     {
         await Host.RegisterAdministratorAsync();
-        await Host.Services.GetRequiredService<TeamService>().SetPolicyAsync(await Host.UserIdAsync("admin@example.com"), RegistrationPolicy.Open);
+        await Host.Services.GetRequiredService<RegistrationService>().SetPolicyAsync(await Host.UserIdAsync("admin@example.com"), RegistrationPolicy.Open);
         using var person = Host.NewSession();
 
         using var response = await person.RegisterAsync("teammate@example.com", password);
@@ -81,7 +81,7 @@ public sealed class TeamAccessTests : DashboardHostTest
     {
         var (_, adminId) = await Host.RegisterAdministratorAsync();
         var invite = await Host.CreateInviteAsync(adminId);
-        await Host.Services.GetRequiredService<TeamService>().SetPolicyAsync(adminId, RegistrationPolicy.Closed);
+        await Host.Services.GetRequiredService<RegistrationService>().SetPolicyAsync(adminId, RegistrationPolicy.Closed);
 
         using var person = Host.NewSession();
 

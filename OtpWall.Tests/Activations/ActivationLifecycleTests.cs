@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Catalogue;
-using OtpWall.Core.Wallet;
 using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
 
@@ -121,7 +120,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     public async Task WithAutoCancelSwitchedOff_AnUnansweredNumberIsLeftAlone()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("keeper@example.com");
-        await Queries.SetAutoCancelUnansweredAsync(userId, false);
+        await _core.Get<BuyPreferences>().SetAutoCancelUnansweredAsync(userId, false);
         var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         await PollRoundAfterAsync(TimeSpan.FromSeconds(55));

@@ -99,9 +99,9 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
     [Fact]
     public async Task AnotherUsersActivations_NeverAppear()
     {
-        var team = Services.GetRequiredService<OtpWall.Core.Accounts.TeamService>();
-        await team.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
-        var other = (await team.RegisterAsync("neighbour@example.com", "correct horse battery staple", null)).User!;
+        var registration = Services.GetRequiredService<OtpWall.Core.Accounts.RegistrationService>();
+        await registration.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
+        var other = (await registration.RegisterAsync("neighbour@example.com", "correct horse battery staple", null)).User!;
         var theirs = await BuyAsync(other.Id);
         var mine = await BuyAsync(UserId, "telegram", "PK");
 

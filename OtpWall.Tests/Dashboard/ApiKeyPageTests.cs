@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
-using OtpWall.Dashboard.Components.Pages.Settings;
+using OtpWall.Dashboard.Components.Pages.ApiKeys;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
@@ -77,9 +77,9 @@ public sealed class ApiKeyPageTests(SandboxServer sandbox) : DashboardPageContex
     [Fact]
     public async Task SavingAKey_ReplacesOnlyTheSignedInUsersKey()
     {
-        var team = Services.GetRequiredService<OtpWall.Core.Accounts.TeamService>();
-        await team.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
-        var other = (await team.RegisterAsync("colleague@example.com", "another long passphrase", null)).User!;
+        var registration = Services.GetRequiredService<OtpWall.Core.Accounts.RegistrationService>();
+        await registration.SetPolicyAsync(UserId, OtpWall.Core.Accounts.RegistrationPolicy.Open);
+        var other = (await registration.RegisterAsync("colleague@example.com", "another long passphrase", null)).User!;
         var othersKey = await Sandbox.NewAccountAsync();
         await Vault.SaveAsync(other.Id, othersKey);
         var mine = await Sandbox.NewAccountAsync();

@@ -15,14 +15,14 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(balance));
 
     private Task StarAsync(string service, string serviceName, string country, string countryName) =>
-        Services.GetRequiredService<ActivationQueries>().SetFavouriteAsync(UserId, new Service(service, serviceName), new Country(country, countryName), true);
+        Services.GetRequiredService<BuyPreferences>().SetFavouriteAsync(UserId, new Service(service, serviceName), new Country(country, countryName), true);
 
     [Fact]
     public void WithoutAKey_NothingCanBeBought_AndThePageSaysWhy()
     {
         var cut = Render<BuyPage>();
 
-        cut.WaitForAssertion(() => Assert.Contains("Save your OTPWALL API key before buying", cut.Find("[data-testid=error-message]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("No OTPWALL API key is saved yet", cut.Find("[data-testid=error-message]").TextContent, StringComparison.Ordinal));
         Assert.True(cut.Find("[data-testid=buy-submit]").HasAttribute("disabled"));
     }
 

@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using Bunit;
-using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Accounts;
 using OtpWall.Dashboard.Components.Layout;
-using OtpWall.Dashboard.Components.Pages.Admin;
+using OtpWall.Dashboard.Components.Pages.Team;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
@@ -21,16 +20,16 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
         var link = cut.WaitForElement("[data-testid=invite-link]").GetAttribute("value")!;
         Assert.Contains("/Account/Register?invite=", link, StringComparison.Ordinal);
         var token = Uri.UnescapeDataString(link[(link.IndexOf("invite=", StringComparison.Ordinal) + "invite=".Length)..]);
-        Assert.True((await Services.GetRequiredService<TeamService>().DecideAsync(token)).Allowed);
+        Assert.True((await Services.GetRequiredService<RegistrationService>().DecideAsync(token)).Allowed);
         cut.WaitForAssertion(() => Assert.Contains("Waiting, expires", cut.Find("[data-testid=invite-row]").TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task DisablingAMember_ChangesTheirStatus_AndTheAdministratorCannotDisableThemselves()
     {
-        var team = Services.GetRequiredService<TeamService>();
-        await team.SetPolicyAsync(UserId, RegistrationPolicy.Open);
-        await team.RegisterAsync("member@example.com", "another long passphrase", null);
+        var registration = Services.GetRequiredService<RegistrationService>();
+        await registration.SetPolicyAsync(UserId, RegistrationPolicy.Open);
+        await registration.RegisterAsync("member@example.com", "another long passphrase", null);
         var cut = Render<TeamPage>();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
 
@@ -38,7 +37,7 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
         await cut.ClickWhenReadyAsync("[data-email='member@example.com'] [data-testid=member-toggle]");
 
         cut.WaitForAssertion(() => Assert.Equal("Disabled", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim()));
-        Assert.True((await team.ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled);
+        Assert.True((await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled);
     }
 }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
-using OtpWall.Dashboard.Hosting;
+using OtpWall.Dashboard.SandboxMode;
 using OtpWall.Tests.Support;
 using static OtpWall.Tests.Support.DashboardHostExtensions;
 

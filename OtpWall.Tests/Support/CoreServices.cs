@@ -64,10 +64,10 @@ public sealed class CoreServices : IAsyncDisposable
     /// <summary>A new user (the first one is the administrator, who opens registration for the rest).</summary>
     public async Task<string> NewUserAsync(string email)
     {
-        var team = Get<TeamService>();
-        var user = (await team.RegisterAsync(email, "correct horse battery staple", null)).User
+        var registration = Get<RegistrationService>();
+        var user = (await registration.RegisterAsync(email, "correct horse battery staple", null)).User
             ?? throw new InvalidOperationException($"Could not register {email}.");
-        if (Interlocked.Increment(ref _users) == 1) await team.SetPolicyAsync(user.Id, RegistrationPolicy.Open);
+        if (Interlocked.Increment(ref _users) == 1) await registration.SetPolicyAsync(user.Id, RegistrationPolicy.Open);
         return user.Id;
     }
 

@@ -7,7 +7,8 @@ using MudBlazor;
 using MudBlazor.Services;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
-using OtpWall.Dashboard.Hosting;
+using OtpWall.Dashboard.Components.Shared;
+using OtpWall.Dashboard.SandboxMode;
 
 namespace OtpWall.Tests.Support;
 
@@ -36,6 +37,7 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         Services.AddOptions<SandboxModeOptions>().Configure(o => o.StartingBalance = 25.00m);
         if (sandboxInApp) Services.AddSingleton(sandbox.Simulator);
         Services.AddSingleton<SandboxKeyIssuer>();
+        Services.AddScoped<Clipboard>();
         _authorization = AddAuthorization();
     }
 
@@ -49,7 +51,7 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
     {
         await Sandbox.ClearFaultsAsync();
         await Services.PrepareOtpWallDatabaseAsync();
-        var registered = await Services.GetRequiredService<TeamService>().RegisterAsync("person@example.com", "correct horse battery staple", null);
+        var registered = await Services.GetRequiredService<RegistrationService>().RegisterAsync("person@example.com", "correct horse battery staple", null);
         UserId = registered.User!.Id;
         _authorization.SetAuthorized("person@example.com").SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
         Render<MudPopoverProvider>();

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
-using OtpWall.Core.Accounts;
 
 namespace OtpWall.Dashboard.Components.Account;
 
@@ -43,10 +41,8 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         RedirectTo(uri);
     }
 
-    public void RedirectToCurrentPage() => RedirectTo(CurrentPath);
-
     public void RedirectToCurrentPageWithStatus(string message, HttpContext context) => RedirectToWithStatus(CurrentPath, message, context);
 
-    public void RedirectToInvalidUser(UserManager<ApplicationUser> userManager, HttpContext context) =>
+    public void RedirectToInvalidUser(HttpContext context) =>
         RedirectToWithStatus("Account/InvalidUser", "Error: Your account could not be loaded. Sign in again.", context);
 }

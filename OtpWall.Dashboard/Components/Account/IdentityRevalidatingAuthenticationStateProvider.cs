@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
-using OtpWall.Dashboard.Hosting;
 
 namespace OtpWall.Dashboard.Components.Account;
 

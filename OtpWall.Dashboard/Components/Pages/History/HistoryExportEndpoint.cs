@@ -26,7 +26,7 @@ internal static class HistoryExportEndpoint
             string? status, string? service, string? country, string? from, string? to) =>
         {
             var userId = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
-            var filter = new HistoryFilter(ActivationStatuses.FromContractName(status), service, country, Day(from), Day(to));
+            var filter = FilterFrom(status, service, country, from, to);
             context.Response.ContentType = "text/csv; charset=utf-8";
             context.Response.Headers.ContentDisposition =
                 $"attachment; filename=\"otpwall-history-{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv\"";
@@ -34,6 +34,10 @@ internal static class HistoryExportEndpoint
             await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
             await queries.WriteCsvAsync(userId, filter, writer, context.RequestAborted);
         }).RequireAuthorization();
+
+    /// <summary>The filter a link made by <see cref="UrlFor"/> stands for; parts that do not parse are left out.</summary>
+    public static HistoryFilter FilterFrom(string? status, string? service, string? country, string? from, string? to) =>
+        new(ActivationStatuses.FromContractName(status), service, country, Day(from), Day(to));
 
     private static DateOnly? Day(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;

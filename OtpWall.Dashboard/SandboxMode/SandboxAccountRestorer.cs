@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Sandbox;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>
 /// The in-app simulator keeps its accounts in memory; the dashboard keeps people's keys in its database. So that a

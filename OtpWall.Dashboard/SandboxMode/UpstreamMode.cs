@@ -1,4 +1,4 @@
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>What the dashboard talks to, so the UI never lets a simulator pass for the real OTPWALL.</summary>
 /// <param name="IsSandbox">The upstream is a simulator: the one inside this app, or a standalone one.</param>

@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.Components.Account;
 
 /// <summary>Limits the form posts that guess passwords or create accounts, per client address; everything else is free.</summary>
 internal static class AccountRateLimiting

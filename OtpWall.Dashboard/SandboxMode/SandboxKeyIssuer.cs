@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Sandbox;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>The one-click sandbox key: a fresh simulated account with a starting balance, saved as the user's key.</summary>
 public sealed class SandboxKeyIssuer(UpstreamMode mode, IServiceProvider services, ApiKeyService apiKeys, IOptions<SandboxModeOptions> options)

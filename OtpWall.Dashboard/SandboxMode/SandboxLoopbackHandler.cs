@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>
 /// Sends OTPWALL calls to the simulator this app serves, at whatever address it is listening on (known only

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.Components.Account;
 
 /// <summary>Bound from <c>OtpWall:Accounts</c>.</summary>
 public sealed class AccountSecurityOptions

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>Whether the built-in OTPWALL simulator is served and used. Bound from <c>OtpWall:Sandbox</c>.</summary>
 public sealed class SandboxModeOptions

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using OtpWall.Core.Upstream;
 using OtpWall.Sandbox;
 
-namespace OtpWall.Dashboard.Hosting;
+namespace OtpWall.Dashboard.SandboxMode;
 
 internal static class SandboxModeHosting
 {

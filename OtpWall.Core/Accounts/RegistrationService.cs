@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OtpWall.Core.Data;
+
+namespace OtpWall.Core.Accounts;
+
+/// <summary>Whether someone may register now, and as what.</summary>
+public sealed record RegistrationDecision(bool Allowed, bool BecomesAdministrator, string? Refusal);
+
+/// <summary>The result of a registration: the new user, or what stopped it.</summary>
+public sealed record RegistrationResult(ApplicationUser? User, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => User is not null;
+}
+
+/// <summary>
+/// Who may join this instance: the first account becomes administrator; after that the registration policy
+/// (invite-only by default, open or closed) decides, and an invite link works once.
+/// </summary>
+public sealed class RegistrationService(
+    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options) : IDisposable
+{
+    // One instance serves the team, so one gate makes "am I the first user?" and "claim this invite" atomic.
+    private readonly SemaphoreSlim _registrationGate = new(1, 1);
+
+    public async Task<RegistrationDecision> DecideAsync(string? inviteToken, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (!await db.Users.AnyAsync(cancellationToken)) return new RegistrationDecision(true, true, null);
+
+        return await GetPolicyAsync(db, cancellationToken) switch
+        {
+            RegistrationPolicy.Open => new RegistrationDecision(true, false, null),
+            RegistrationPolicy.Closed => new RegistrationDecision(false, false,
+                "Registration on this dashboard is closed. Ask an administrator if you need an account."),
+            _ when string.IsNullOrWhiteSpace(inviteToken) => new RegistrationDecision(false, false,
+                "Registration is by invitation only. Ask an administrator for an invite link."),
+            _ when await FindUsableInviteAsync(db, inviteToken, cancellationToken) is null => new RegistrationDecision(false, false,
+                "This invite link has expired or has already been used. Ask an administrator for a new one."),
+            _ => new RegistrationDecision(true, false, null),
+        };
+    }
+
+    public async Task<RegistrationResult> RegisterAsync(string email, string password, string? inviteToken, CancellationToken cancellationToken = default)
+    {
+        await _registrationGate.WaitAsync(cancellationToken);
+        try
+        {
+            var decision = await DecideAsync(inviteToken, cancellationToken);
+            if (!decision.Allowed) return new RegistrationResult(null, [decision.Refusal!]);
+
+            var user = new ApplicationUser { UserName = email, Email = email, CreatedAt = time.GetUtcNow() };
+            var invite = await ClaimInviteAsync(decision, inviteToken, user.Id, cancellationToken);
+
+            await using var scope = scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                if (invite is { } claimed) await ReleaseInviteAsync(claimed, user.Id, cancellationToken);
+                return new RegistrationResult(null, [.. created.Errors.Select(e => e.Description)]);
+            }
+
+            if (decision.BecomesAdministrator)
+            {
+                var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+                if (!await roles.RoleExistsAsync(TeamRoles.Administrator)) await roles.CreateAsync(new IdentityRole(TeamRoles.Administrator));
+                await users.AddToRoleAsync(user, TeamRoles.Administrator);
+            }
+            return new RegistrationResult(user, []);
+        }
+        finally
+        {
+            _registrationGate.Release();
+        }
+    }
+
+    public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await GetPolicyAsync(db, cancellationToken);
+    }
+
+    public async Task SetPolicyAsync(string actingUserId, RegistrationPolicy policy, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        await db.InstanceSettings.Where(s => s.Id == InstanceSettings.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RegistrationPolicy, policy), cancellationToken);
+    }
+
+    public void Dispose() => _registrationGate.Dispose();
+
+    private async Task<RegistrationPolicy> GetPolicyAsync(OtpWallDbContext db, CancellationToken cancellationToken) =>
+        await db.InstanceSettings.Where(s => s.Id == InstanceSettings.SingletonId).Select(s => s.RegistrationPolicy)
+            .SingleOrDefaultAsync(cancellationToken) ?? options.Value.DefaultPolicy;
+
+    private async Task<Invite?> FindUsableInviteAsync(OtpWallDbContext db, string token, CancellationToken cancellationToken)
+    {
+        var hash = Invite.HashToken(token);
+        var now = time.GetUtcNow();
+        return await db.Invites.AsNoTracking()
+            .SingleOrDefaultAsync(i => i.TokenHash == hash && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now, cancellationToken);
+    }
+
+    // Marks the invite used by this user only if it is still usable: a link never works twice.
+    private async Task<Guid?> ClaimInviteAsync(RegistrationDecision decision, string? token, string userId, CancellationToken cancellationToken)
+    {
+        if (decision.BecomesAdministrator || string.IsNullOrWhiteSpace(token)) return null;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var invite = await FindUsableInviteAsync(db, token, cancellationToken);
+        if (invite is null) return null;
+        var now = time.GetUtcNow();
+        var claimed = await db.Invites
+            .Where(i => i.Id == invite.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now).SetProperty(i => i.UsedByUserId, userId), cancellationToken);
+        return claimed == 1 ? invite.Id : null;
+    }
+
+    private async Task ReleaseInviteAsync(Guid inviteId, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Invites.Where(i => i.Id == inviteId && i.UsedByUserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, (DateTimeOffset?)null).SetProperty(i => i.UsedByUserId, (string?)null), cancellationToken);
+    }
+}
