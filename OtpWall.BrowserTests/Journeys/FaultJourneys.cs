@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using OtpWall.BrowserTests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -20,9 +21,8 @@ public sealed class FaultJourneys(QuickWalletSiteFixture site) : BrowserTest(sit
         {
             await Site.SetFaultsAsync(new { errorRate = 1.0, errorStatus = 502, errorBody = "html" });
             await member.GoToAsync("wallet");
-            await member.Page.WaitForTimeoutAsync(1100);
-            await member.Page.GetByTestId("wallet-refresh").ClickAsync();
             var error = member.Page.GetByTestId("error-message");
+            await RefreshWalletUntilAsync(member, error, "OTPWALL is not reachable right now");
             await Expect(error).ToContainTextAsync("OTPWALL is not reachable right now");
             Assert.DoesNotContain("nginx", await error.InnerTextAsync(), StringComparison.Ordinal);
 
@@ -40,9 +40,16 @@ public sealed class FaultJourneys(QuickWalletSiteFixture site) : BrowserTest(sit
         }
 
         await member.GoToAsync("wallet");
-        await member.Page.WaitForTimeoutAsync(1100);
-        await member.Page.GetByTestId("wallet-refresh").ClickAsync();
+        await RefreshWalletUntilAsync(member, member.Page.GetByTestId("wallet-balance"), "25.00 USD");
         await Expect(member.Page.GetByTestId("wallet-balance")).ToHaveTextAsync("25.00 USD");
         await Expect(member.Page.GetByTestId("error-message")).ToHaveCountAsync(0);
     });
+
+    // The wallet is read from OTPWALL at most once a second here: refresh, as a person would, until the page shows it.
+    private static Task RefreshWalletUntilAsync(Person member, ILocator shown, string text) =>
+        Eventually.EqualAsync(true, async () =>
+        {
+            await member.Page.GetByTestId("wallet-refresh").ClickAsync();
+            return (await shown.AllInnerTextsAsync()).Any(t => t.Contains(text, StringComparison.Ordinal));
+        });
 }

@@ -135,7 +135,7 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
         await using (var before = new DashboardHost(_dataDirectory))
         {
             (_, userId) = await before.RegisterAdministratorAsync();
-            var issued = await before.Services.GetRequiredService<OtpWall.Dashboard.Hosting.SandboxKeyIssuer>().IssueAsync(userId);
+            var issued = await before.Services.GetRequiredService<OtpWall.Dashboard.SandboxMode.SandboxKeyIssuer>().IssueAsync(userId);
             Assert.True(issued.Saved);
         }
 
@@ -146,9 +146,19 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
         Assert.Contains("25.00 USD", await session.GetPageAsync("/wallet"), StringComparison.Ordinal);
     }
 
+    // A rollback journal can be deleted by SQLite between listing and reading: a file that is gone holds nothing.
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+        await using var _ = stream;
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         return copy.ToArray();

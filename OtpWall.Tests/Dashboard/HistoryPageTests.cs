@@ -1,5 +1,7 @@
 using Bunit;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
@@ -10,15 +12,23 @@ namespace OtpWall.Tests.Dashboard;
 
 public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
+    private static readonly Service Telegram = new("telegram", "Telegram");
+    private static readonly Service Google = new("google", "Google");
+
+    private async Task<ActivationView> BuyAsync(Service service, string country, string countryName)
+    {
+        var bought = await Services.GetRequiredService<ActivationService>().BuyAsync(UserId, Guid.NewGuid(), service, new Country(country, countryName));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        return bought.Activation!;
+    }
+
     [Fact]
-    public async Task History_ListsNewestFirst_SummarisesPerService_AndExportsTheSameFilter()
+    public async Task History_ListsNewestFirst_AndSummarisesPerService()
     {
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(20.00m));
-        var activations = Services.GetRequiredService<ActivationService>();
-        var first = (await activations.BuyAsync(UserId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
-        Time.Advance(TimeSpan.FromMinutes(1));
-        var second = (await activations.BuyAsync(UserId, Guid.NewGuid(), new Service("google", "Google"), new Country("US", "United States"))).Activation!;
-        await activations.CancelAsync(UserId, first.Id);
+        var first = await BuyAsync(Telegram, "PK", "Pakistan");
+        var second = await BuyAsync(Google, "US", "United States");
+        await Services.GetRequiredService<ActivationService>().CancelAsync(UserId, first.Id);
 
         var cut = Render<HistoryPage>();
 
@@ -28,5 +38,48 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
         Assert.Equal(["waiting", "cancelled"], cut.FindAll("tr[data-testid=activation-row]").Select(r => r.GetAttribute("data-status")));
         Assert.Contains("Telegram", cut.Find("[data-testid=history-summary]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/history/export.csv", cut.Find("[data-testid=history-export]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Filters_NarrowTheRows_AndTheExportLinkDownloadsExactlyThoseRows()
+    {
+        await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(20.00m));
+        var activations = Services.GetRequiredService<ActivationService>();
+        var cancelledTelegram = await BuyAsync(Telegram, "PK", "Pakistan");
+        var cancelledGoogle = await BuyAsync(Google, "US", "United States");
+        var waitingTelegram = await BuyAsync(Telegram, "IN", "India");
+        await activations.CancelAsync(UserId, cancelledTelegram.Id);
+        await activations.CancelAsync(UserId, cancelledGoogle.Id);
+        var cut = Render<HistoryPage>();
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("tr[data-testid=activation-row]").Count));
+
+        await ChooseAsync(cut, "history-status", "cancelled");
+        await ChooseAsync(cut, "history-service", "telegram");
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            [cancelledTelegram.UpstreamId], cut.FindAll("tr[data-testid=activation-row]").Select(r => r.GetAttribute("data-activation-id"))));
+        var link = cut.Find("[data-testid=history-export]").GetAttribute("href")!;
+        Assert.Equal("/history/export.csv?status=cancelled&service=telegram", link);
+        var exported = await ExportedIdsAsync(link);
+        Assert.Equal([cancelledTelegram.UpstreamId], exported);
+        Assert.DoesNotContain(waitingTelegram.UpstreamId, exported);
+    }
+
+    // What a person picks in a filter's list: the select's value changes as its item would change it.
+    private static Task ChooseAsync(IRenderedComponent<HistoryPage> cut, string testId, string value)
+    {
+        var select = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.UserAttributes.TryGetValue("data-testid", out var id) && Equals(id, testId));
+        return cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+    }
+
+    // The rows the export endpoint writes for this link: its query read the way the endpoint reads it.
+    private async Task<IReadOnlyList<string?>> ExportedIdsAsync(string link)
+    {
+        var query = QueryHelpers.ParseQuery(new Uri("http://localhost" + link).Query);
+        string? Part(string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
+        var filter = HistoryExportEndpoint.FilterFrom(Part("status"), Part("service"), Part("country"), Part("from"), Part("to"));
+        await using var csv = new StringWriter();
+        await Services.GetRequiredService<ActivationQueries>().WriteCsvAsync(UserId, filter, csv);
+        return [.. csv.ToString().Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(',')[1])];
     }
 }

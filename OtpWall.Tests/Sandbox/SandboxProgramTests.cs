@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OtpWall.Tests.Support;
+using System.Text.RegularExpressions;
 
 namespace OtpWall.Tests.Sandbox;
 
@@ -12,17 +12,16 @@ public sealed class SandboxProgramTests
     [Fact]
     public async Task TheStandaloneSandbox_AnswersBalance_ForAKeyCreatedThroughTheControlSurface()
     {
-        var port = FreePort.Next();
         var program = Path.Combine(AppContext.BaseDirectory, "OtpWall.Sandbox.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [program, "--urls", $"http://localhost:{port}"])
+        // Port 0: the system picks a free port as the server binds it, so no other process can take it in between.
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [program, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/sandbox/") };
-            await WaitUntilUpAsync(http);
+            using var http = new HttpClient { BaseAddress = new Uri(await ListeningAddressAsync(process) + "/sandbox/") };
             const string key = "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe";
 
             (await http.PostAsJsonAsync("control/keys", new { key, balance = 3.25m, currency = "USD" })).EnsureSuccessStatusCode();
@@ -41,20 +40,17 @@ public sealed class SandboxProgramTests
         }
     }
 
-    private static async Task WaitUntilUpAsync(HttpClient http)
+    // The address Kestrel reports once it has bound ("Now listening on: http://127.0.0.1:41234").
+    private static async Task<string> ListeningAddressAsync(Process process)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            try
-            {
-                if ((await http.GetAsync("control/stats")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException("The sandbox did not start within 30 s.");
-            await Task.Delay(200);
+            var match = Regex.Match(line, @"Now listening on: (http://\S+)");
+            if (!match.Success) continue;
+            _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining, so logging never blocks it
+            return match.Groups[1].Value;
         }
+        throw new InvalidOperationException("The sandbox exited before it listened: " + await process.StandardError.ReadToEndAsync());
     }
 }
