@@ -25,6 +25,8 @@ internal sealed class SandboxApiFilter(
         try
         {
             if (settings.LatencyMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(settings.LatencyMs), time, http.RequestAborted);
+            if (settings.RequireContentLength && http.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase))
+                return SandboxJson.Error(411, "length_required", "A request body needs a Content-Length.");
             switch (fault)
             {
                 case SandboxFault.RateLimit:

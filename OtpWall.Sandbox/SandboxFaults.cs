@@ -52,6 +52,9 @@ public sealed record SandboxFaultSettings
     /// <summary>Dialect: send <c>activation_id</c> as a JSON number.</summary>
     public bool NumericIds { get; init; }
 
+    /// <summary>Like some servers and proxies: a request body sent without <c>Content-Length</c> (chunked) is answered 411.</summary>
+    public bool RequireContentLength { get; init; }
+
     /// <summary>Only requests whose path (after <c>/v1</c>) contains this are faulted, e.g. <c>/number</c>.</summary>
     public string? PathContains { get; init; }
 

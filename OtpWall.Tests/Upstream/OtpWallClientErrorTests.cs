@@ -1,4 +1,5 @@
 using System.Net;
+using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Upstream;
 using OtpWall.Tests.Support;
@@ -133,5 +134,21 @@ public sealed class OtpWallClientErrorTests(SandboxServer sandbox) : IClassFixtu
         var key = OtpWallApiKey.Parse(Guid.NewGuid().ToString("N"));
 
         await Assert.ThrowsAsync<OtpWallUnavailableException>(() => client.GetBalanceAsync(key));
+    }
+
+    [Fact]
+    public async Task Bodies_AreSentWithAContentLength_SoServersThatRefuseChunkedBodiesStillBuyCompleteAndCancel()
+    {
+        var key = await sandbox.NewAccountAsync(10.00m);
+        await sandbox.SetFaultsAsync(new { requireContentLength = true });
+
+        var kept = await _client.BuyNumberAsync(key, "telegram", "PK");
+        var cancelled = await _client.BuyNumberAsync(key, "google", "US");
+        await _client.CancelAsync(key, cancelled.ActivationId);
+        await sandbox.DeliverSmsAsync(kept.ActivationId, "Your code is 123456");
+        await _client.CompleteAsync(key, kept.ActivationId);
+
+        Assert.Equal(ActivationStatus.Cancelled, (await _client.GetActivationAsync(key, cancelled.ActivationId)).Status);
+        Assert.Equal(ActivationStatus.Completed, (await _client.GetActivationAsync(key, kept.ActivationId)).Status);
     }
 }
