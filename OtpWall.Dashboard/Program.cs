@@ -3,7 +3,7 @@ using OtpWall.Dashboard.Hosting;
 
 if (await MaintenanceCommands.TryRunAsync(args) is { } exitCode) return exitCode;
 
-var builder = WebApplication.CreateBuilder(args).UseAppSettingsBesideTheBinary();
+var builder = WebApplication.CreateBuilder(AppSettingsLocation.BuilderOptions(args)).UseAppSettingsBesideTheBinary();
 builder.AddDashboard();
 
 var app = builder.Build();

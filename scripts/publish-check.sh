@@ -34,11 +34,11 @@ base="http://localhost:$port"
 image_env=(env -i PATH="$PATH" HOME=/nonexistent DOTNET_ROOT="${DOTNET_ROOT:-}" ASPNETCORE_ENVIRONMENT=Production
   ASPNETCORE_HTTP_PORTS="$port" DOTNET_NOLOGO=1 OtpWall__DataDirectory="$data" OtpWall__Sandbox__Enabled=false)
 
-# Started from the app folder, as the image's WORKDIR /app: that is the content root.
+# Started from the app folder, as the image's WORKDIR /app; `start /` starts it from elsewhere, as a systemd unit may.
 dashboard() { (cd "$app" && exec "${as_app[@]}" "${image_env[@]}" dotnet OtpWall.Dashboard.dll "$@"); }
 start() {
   # One subshell that becomes the app (exec), so $! is the dashboard's own process.
-  (cd "$app" && exec "${as_app[@]}" "${image_env[@]}" dotnet OtpWall.Dashboard.dll) >>"$work/app.log" 2>&1 &
+  (cd "${1:-$app}" && exec "${as_app[@]}" "${image_env[@]}" dotnet "$app/OtpWall.Dashboard.dll") >>"$work/app.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 60); do curl -fs "$base/healthz" >/dev/null 2>&1 && return 0; sleep 1; done
   fail "no healthy answer within 60 s"
@@ -90,5 +90,12 @@ ls "$data"/keys/*.xml >/dev/null 2>&1 || fail "the key ring was not restored"
 start
 [[ "$(post_form /Account/Login login "$work/jar3" Input.Email=admin@example.com "Input.Password=$password")" == "$base/" ]] \
   || fail "signing in after backup, wipe and restore"
+stop
+
+# A systemd unit without WorkingDirectory starts it from /: the stylesheets must still be served, not empty answers.
+start /
+css=$(get "$base/app.css")
+mud=$(get "$base/_content/MudBlazor/MudBlazor.min.css")
+[ "${#css}" -gt 500 ] && [ "${#mud}" -gt 10000 ] || fail "started from another folder, the stylesheets are empty (${#css} and ${#mud} characters)"
 stop
 echo "publish check: passed"

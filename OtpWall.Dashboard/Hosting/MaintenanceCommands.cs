@@ -61,7 +61,7 @@ internal static class MaintenanceCommands
 
     private static async Task<int> WithDataAsync(string[] args, Func<DataDirectoryOptions, Task> run)
     {
-        var builder = WebApplication.CreateBuilder(args).UseAppSettingsBesideTheBinary();
+        var builder = WebApplication.CreateBuilder(AppSettingsLocation.BuilderOptions(args)).UseAppSettingsBesideTheBinary();
         builder.AddDashboard();
         await using var app = builder.Build();
         try
