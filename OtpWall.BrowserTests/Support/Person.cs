@@ -88,6 +88,12 @@ public sealed class Person : IAsyncDisposable
     {
         await GoToAsync("settings/api-key");
         await Page.GetByTestId("apikey-sandbox").ClickAsync();
+        // Someone whose key still follows open numbers is asked first: they say yes, as they meant to replace it.
+        var saved = Page.GetByTestId("apikey-feedback");
+        var confirm = Page.GetByTestId("confirm-yes");
+        await Expect(saved.Or(confirm)).ToBeVisibleAsync();
+        if (await confirm.IsVisibleAsync()) await confirm.ClickAsync();
+        await Expect(saved).ToContainTextAsync("Key saved. It works");
         await Expect(Page.GetByTestId("apikey-status")).ToContainTextAsync("Works: balance");
     }
 

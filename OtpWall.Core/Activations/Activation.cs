@@ -28,6 +28,9 @@ public sealed class Activation
 
     public ActivationStatus Status { get; set; }
 
+    /// <summary>The fingerprint of the key that bought it: it is followed, completed and cancelled with that key only.</summary>
+    public string? KeyFingerprint { get; set; }
+
     public string? RawStatus { get; set; }
 
     /// <summary>The code extracted from the latest SMS.</summary>

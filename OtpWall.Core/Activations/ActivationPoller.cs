@@ -77,6 +77,8 @@ public sealed partial class ActivationPoller(
             if (activation is null) return;
             var change = await FollowAsync(activation, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            // A replaced key kept only for activations it bought goes once the last of them has ended.
+            if (change is not null && activation.ClosedAt is not null) await vault.PruneRetiredAsync(activation.UserId, cancellationToken);
             if (change is not null) notifier.Publish(activation.UserId, change);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -103,7 +105,7 @@ public sealed partial class ActivationPoller(
             activation.NextPollAt = until;
             return null;
         }
-        if ((await vault.GetAsync(activation.UserId, cancellationToken)).Key is not { } key)
+        if ((await vault.GetForActivationAsync(activation.UserId, activation.KeyFingerprint, cancellationToken)).Key is not { } key)
         {
             activation.NextPollAt = now + settings.MaxErrorBackoff;
             return null;

@@ -109,7 +109,7 @@ public sealed partial class ActivationService(
         {
             Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
             Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
-            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.",
+            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.", KeyFingerprint = key.Fingerprint,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Activations.Add(activation);
@@ -192,7 +192,7 @@ public sealed partial class ActivationService(
         var view = ActivationView.From(activation);
         if (complete ? !view.CanComplete : !view.CanCancel)
             return new ActivationActionResult(false, complete ? "Only an activation that received an SMS can be completed." : "Only an activation still waiting for its SMS can be cancelled.");
-        var stored = await vault.GetAsync(userId, cancellationToken);
+        var stored = await vault.GetForActivationAsync(userId, activation.KeyFingerprint, cancellationToken);
         if (stored.Key is not { } key) return new ActivationActionResult(false, stored.Problem!);
 
         // Once the change is sent, the caller's cancellation is ignored: its answer and the status after it are recorded.
@@ -221,6 +221,7 @@ public sealed partial class ActivationService(
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
         if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(userId);
         await db.SaveChangesAsync(CancellationToken.None);
+        if (activation.ClosedAt is not null) await vault.PruneRetiredAsync(userId, CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
 
         return activation.Status == wanted

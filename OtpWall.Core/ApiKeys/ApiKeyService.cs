@@ -48,6 +48,10 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
             : "Key saved, but it could not be checked: " + check.Message);
     }
 
+    /// <summary>Open activations bought with the saved key: replacing or removing it is confirmed first when there are any.</summary>
+    public Task<int> OpenActivationsOfCurrentKeyAsync(string userId, CancellationToken cancellationToken = default) =>
+        vault.OpenActivationsOfCurrentKeyAsync(userId, cancellationToken);
+
     public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
     {
         var removed = await vault.RemoveAsync(userId, cancellationToken);

@@ -38,23 +38,28 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
 {
     private const string Purpose = "OtpWall.ApiKeys.v1";
 
+    /// <summary>
+    /// Saves the user's key. A replaced key that bought activations still open is kept (encrypted) for them until they
+    /// end, so they are still followed, completed and cancelled with the key that bought them.
+    /// </summary>
     public async Task SaveAsync(string userId, OtpWallApiKey key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var ciphertext = ProtectorFor(userId).Protect(key.Reveal());
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var stored = await db.ApiKeys.FindAsync([userId], cancellationToken);
+        if (stored is not null) await RetireIfStillNeededAsync(db, stored, key.Fingerprint, cancellationToken);
+        // A key saved again after it was replaced is the current one once more.
+        await db.RetiredApiKeys.Where(k => k.UserId == userId && k.Fingerprint == key.Fingerprint).ExecuteDeleteAsync(cancellationToken);
         if (stored is null)
         {
-            db.ApiKeys.Add(new StoredApiKey { UserId = userId, Ciphertext = ciphertext, LastFour = key.LastFour, SavedAt = time.GetUtcNow() });
+            stored = new StoredApiKey { UserId = userId, Ciphertext = ciphertext, LastFour = key.LastFour };
+            db.ApiKeys.Add(stored);
         }
-        else
-        {
-            stored.Ciphertext = ciphertext;
-            stored.LastFour = key.LastFour;
-            stored.SavedAt = time.GetUtcNow();
-        }
+        (stored.Ciphertext, stored.LastFour, stored.Fingerprint, stored.SavedAt) = (ciphertext, key.LastFour, key.Fingerprint, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<StoredKeyLookup> GetAsync(string userId, CancellationToken cancellationToken = default)
@@ -62,16 +67,7 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         ArgumentException.ThrowIfNullOrEmpty(userId);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var stored = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == userId, cancellationToken);
-        if (stored is null) return StoredKeyLookup.Missing;
-        try
-        {
-            var key = OtpWallApiKey.Parse(ProtectorFor(userId).Unprotect(stored.Ciphertext));
-            return new StoredKeyLookup(StoredKeyState.Available, key, stored.LastFour, stored.SavedAt);
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
-        {
-            return new StoredKeyLookup(StoredKeyState.Unreadable, null, stored.LastFour, stored.SavedAt);
-        }
+        return stored is null ? StoredKeyLookup.Missing : Open(userId, stored.Ciphertext, stored.LastFour, stored.SavedAt);
     }
 
     /// <summary>Every user id with a saved key (for start-up work such as restoring sandbox accounts).</summary>
@@ -81,12 +77,83 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         return await db.ApiKeys.AsNoTracking().Select(k => k.UserId).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Forgets the user's key; false when there was none.</summary>
+    /// <summary>
+    /// The key an activation was bought with (by <paramref name="fingerprint"/>): the current key, or a replaced one kept
+    /// for its open activations. Activations recorded before fingerprints existed use the current key.
+    /// </summary>
+    public async Task<StoredKeyLookup> GetForActivationAsync(string userId, string? fingerprint, CancellationToken cancellationToken = default)
+    {
+        var current = await GetAsync(userId, cancellationToken);
+        if (fingerprint is null || current.Key?.Fingerprint == fingerprint) return current;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var retired = await db.RetiredApiKeys.AsNoTracking()
+            .SingleOrDefaultAsync(k => k.UserId == userId && k.Fingerprint == fingerprint, cancellationToken);
+        return retired is null ? current : Open(userId, retired.Ciphertext, retired.LastFour, retired.RetiredAt);
+    }
+
+    /// <summary>How many open activations the current key bought: they would be followed with the old key after a change.</summary>
+    public async Task<int> OpenActivationsOfCurrentKeyAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var stored = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.UserId == userId, cancellationToken);
+        if (stored is null || (stored.Fingerprint ?? FingerprintOf(stored)) is not { } fingerprint) return 0;
+        return await OpenActivations(db, userId).CountAsync(a => a.KeyFingerprint == fingerprint || a.KeyFingerprint == null, cancellationToken);
+    }
+
+    /// <summary>Deletes the user's replaced keys whose activations have all ended.</summary>
+    public async Task PruneRetiredAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.RetiredApiKeys
+            .Where(k => k.UserId == userId && !OpenActivations(db, userId).Any(a => a.KeyFingerprint == k.Fingerprint))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets the user's key (keeping it only for activations it bought that are still open); false when there was none.</summary>
     public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.ApiKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = await db.ApiKeys.FindAsync([userId], cancellationToken);
+        if (stored is null) return false;
+        await RetireIfStillNeededAsync(db, stored, null, cancellationToken);
+        db.ApiKeys.Remove(stored);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    // Open: bought (OTPWALL knows it) and not ended yet; such an activation still needs the key that bought it.
+    private static IQueryable<Activations.Activation> OpenActivations(OtpWallDbContext db, string userId) =>
+        db.Activations.Where(a => a.UserId == userId && a.UpstreamId != null && a.ClosedAt == null);
+
+    private async Task RetireIfStillNeededAsync(OtpWallDbContext db, StoredApiKey stored, string? replacement, CancellationToken cancellationToken)
+    {
+        if ((stored.Fingerprint ?? FingerprintOf(stored)) is not { } fingerprint || fingerprint == replacement) return;
+        // Activations recorded before fingerprints existed were bought with the key saved until now.
+        await db.Activations.Where(a => a.UserId == stored.UserId && a.KeyFingerprint == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.KeyFingerprint, fingerprint), cancellationToken);
+        if (!await OpenActivations(db, stored.UserId).AnyAsync(a => a.KeyFingerprint == fingerprint, cancellationToken)) return;
+        await db.RetiredApiKeys.Where(k => k.UserId == stored.UserId && k.Fingerprint == fingerprint).ExecuteDeleteAsync(cancellationToken);
+        db.RetiredApiKeys.Add(new RetiredApiKey
+        {
+            UserId = stored.UserId, Fingerprint = fingerprint, Ciphertext = stored.Ciphertext, LastFour = stored.LastFour, RetiredAt = time.GetUtcNow(),
+        });
+    }
+
+    private string? FingerprintOf(StoredApiKey stored) => Open(stored.UserId, stored.Ciphertext, stored.LastFour, stored.SavedAt).Key?.Fingerprint;
+
+    private StoredKeyLookup Open(string userId, string ciphertext, string lastFour, DateTimeOffset savedAt)
+    {
+        try
+        {
+            return new StoredKeyLookup(StoredKeyState.Available, OtpWallApiKey.Parse(ProtectorFor(userId).Unprotect(ciphertext)), lastFour, savedAt);
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            return new StoredKeyLookup(StoredKeyState.Unreadable, null, lastFour, savedAt);
+        }
     }
 
     private IDataProtector ProtectorFor(string userId) => protection.CreateProtector(Purpose, userId);

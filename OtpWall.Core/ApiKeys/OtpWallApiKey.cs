@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace OtpWall.Core.ApiKeys;
@@ -18,6 +20,14 @@ public sealed partial class OtpWallApiKey : IEquatable<OtpWallApiKey>
 
     /// <summary>The last four characters, the only part ever shown to a person.</summary>
     public string LastFour => _value[^4..];
+
+    /// <summary>
+    /// Tells this key apart from a person's other keys without revealing it: the first 16 hex digits of its SHA-256.
+    /// Each activation records the fingerprint of the key that bought it.
+    /// </summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_value)))[..FingerprintLength];
+
+    public const int FingerprintLength = 16;
 
     /// <summary>The key as it may be shown: <c>••••abcd</c>.</summary>
     public string Masked => "••••" + LastFour;

@@ -9,5 +9,8 @@ public sealed class StoredApiKey
 
     public required string LastFour { get; set; }
 
+    /// <summary>See <see cref="OtpWallApiKey.Fingerprint"/>; null for keys saved before fingerprints were recorded.</summary>
+    public string? Fingerprint { get; set; }
+
     public DateTimeOffset SavedAt { get; set; }
 }

@@ -12,6 +12,8 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
 {
     public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
 
+    public DbSet<RetiredApiKey> RetiredApiKeys => Set<RetiredApiKey>();
+
     public DbSet<Invite> Invites => Set<Invite>();
 
     public DbSet<InstanceSettings> InstanceSettings => Set<InstanceSettings>();
@@ -39,7 +41,16 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         {
             key.HasKey(k => k.UserId);
             key.Property(k => k.LastFour).HasMaxLength(4);
+            key.Property(k => k.Fingerprint).HasMaxLength(OtpWallApiKey.FingerprintLength);
             key.HasOne<ApplicationUser>().WithOne().HasForeignKey<StoredApiKey>(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<RetiredApiKey>(key =>
+        {
+            key.HasKey(k => new { k.UserId, k.Fingerprint });
+            key.Property(k => k.LastFour).HasMaxLength(4);
+            key.Property(k => k.Fingerprint).HasMaxLength(OtpWallApiKey.FingerprintLength);
+            key.HasOne<ApplicationUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Invite>(invite =>
@@ -51,6 +62,7 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         builder.Entity<Activation>(activation =>
         {
             activation.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+            activation.Property(a => a.KeyFingerprint).HasMaxLength(OtpWallApiKey.FingerprintLength);
             activation.HasIndex(a => new { a.UserId, a.CreatedAt });
             activation.HasIndex(a => new { a.UserId, a.PurchaseAttemptId }).IsUnique();
             activation.HasIndex(a => a.NextPollAt);

@@ -137,10 +137,41 @@ public sealed class ApiKeyPageTests(SandboxServer sandbox) : DashboardPageContex
 
         cut.WaitForAssertion(() => cut.Find("[data-testid=apikey-remove]").Click());
         dialogs.WaitForAssertion(() => Assert.Contains("Remove your API key?", dialogs.Markup, StringComparison.Ordinal));
-        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").ClickAsync(new());
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.Contains("No key saved yet", cut.Find("[data-testid=apikey-status]").TextContent, StringComparison.Ordinal));
         Assert.Equal(StoredKeyState.Missing, (await Vault.GetAsync(UserId)).State);
+    }
+
+    [Fact]
+    public async Task ReplacingAKeyWithOpenActivations_AsksFirst_SayingHowMany_AndKeepsItWhenThePersonSaysNo()
+    {
+        var first = await Sandbox.NewAccountAsync(10.00m);
+        await Vault.SaveAsync(UserId, first);
+        var bought = await Services.GetRequiredService<OtpWall.Core.Activations.ActivationService>().BuyAsync(
+            UserId, Guid.NewGuid(), new OtpWall.Core.Catalogue.Service("telegram", "Telegram"), new OtpWall.Core.Catalogue.Country("PK", "Pakistan"));
+        Assert.Equal(OtpWall.Core.Activations.BuyOutcome.Bought, bought.Outcome);
+        var second = await Sandbox.NewAccountAsync(5.00m);
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<ApiKeyPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Works", cut.Find("[data-testid=apikey-status]").TextContent, StringComparison.Ordinal));
+
+        Type(cut, second.Reveal());
+        var keeping = SubmitAsync(cut);
+        dialogs.WaitForAssertion(() => Assert.Contains(
+            $"1 number bought with the key ending in {first.LastFour} is still open", dialogs.Find("[data-testid=confirm-dialog]").TextContent, StringComparison.Ordinal));
+        await dialogs.Find("[data-testid=confirm-no]").ClickAsync(new());
+        await keeping;
+        Assert.Equal(first, (await Vault.GetAsync(UserId)).Key);
+
+        Type(cut, second.Reveal());
+        var replacing = SubmitAsync(cut);
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
+        await replacing;
+        cut.WaitForAssertion(() => Assert.Contains("Works: balance 5.00 USD", cut.Find("[data-testid=apikey-status]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(second, (await Vault.GetAsync(UserId)).Key);
+        Assert.Equal(first, (await Vault.GetForActivationAsync(UserId, first.Fingerprint)).Key);
     }
 }
 

@@ -308,6 +308,10 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("KeyFingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("NextPollAt")
                         .HasColumnType("INTEGER");
 
@@ -430,6 +434,32 @@ namespace OtpWall.Core.Data.Migrations
                     b.ToTable("FavouritePairs");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFour")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Fingerprint");
+
+                    b.ToTable("RetiredApiKeys");
+                });
+
             modelBuilder.Entity("OtpWall.Core.ApiKeys.StoredApiKey", b =>
                 {
                     b.Property<string>("UserId")
@@ -437,6 +467,10 @@ namespace OtpWall.Core.Data.Migrations
 
                     b.Property<string>("Ciphertext")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastFour")
@@ -531,6 +565,15 @@ namespace OtpWall.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("OtpWall.Core.Activations.FavouritePair", b =>
+                {
+                    b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>
                 {
                     b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
                         .WithMany()
