@@ -5,22 +5,31 @@ using static Microsoft.Playwright.Assertions;
 
 namespace OtpWall.BrowserTests.Accessibility;
 
-/// <summary>axe on every page, in light and in dark, and the core journey done with the keyboard alone.</summary>
+/// <summary>axe on every page, empty and filled, in light and in dark, and the core journey done with the keyboard alone.</summary>
 public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
 {
     private static readonly string[] SignedOutPages = ["Account/Login", "Account/Register", "Account/Lockout", "Account/ResetPassword"];
 
-    private static readonly string[] SignedInPages =
+    private static readonly string[] MemberPages =
     [
-        "activations", "buy", "history", "wallet", "settings/api-key", "admin/team",
+        "activations", "buy", "history", "wallet", "settings/api-key", "no-such-page",
         "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator",
     ];
+
+    private static readonly string[] SignedInPages = [.. MemberPages, "admin/team"];
 
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    public Task EveryPage_HasNoSeriousOrCriticalAxeViolations(string theme) => JourneyAsync(async () =>
+    public Task EveryPage_EmptyAndFilled_HasNoSeriousOrCriticalAxeViolations(string theme) => JourneyAsync(async () =>
     {
+        var problems = new List<string>();
+        // Empty: a newcomer with no key and nothing bought sees every page's empty state.
+        var newcomer = await MemberAsync("newcomer", theme);
+        await newcomer.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
+        foreach (var path in MemberPages) problems.AddRange(await AuditAsync(newcomer.Page, path, "empty"));
+
+        // Filled: the administrator with a key, a code received, history, invites and members.
         var admin = await AdministratorAsync(theme);
         await admin.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
         await admin.UseSandboxKeyAsync();
@@ -28,11 +37,11 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         await Site.DeliverSmsAsync((await row.GetAttributeAsync("data-activation-id"))!, "Telegram code: 48213");
         await Expect(row.GetByTestId("activation-code")).ToBeVisibleAsync();
 
-        var problems = new List<string>();
-        foreach (var path in SignedInPages) problems.AddRange(await AuditAsync(admin.Page, path));
+        await admin.CreateInviteLinkAsync();
+        foreach (var path in SignedInPages) problems.AddRange(await AuditAsync(admin.Page, path, "filled"));
         var visitor = await PersonAsync("visitor", theme);
         await visitor.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
-        foreach (var path in SignedOutPages) problems.AddRange(await AuditAsync(visitor.Page, path));
+        foreach (var path in SignedOutPages.Append("no-such-page")) problems.AddRange(await AuditAsync(visitor.Page, path, "signed out"));
 
         Assert.True(problems.Count == 0, $"{theme} theme:\n{string.Join('\n', problems)}");
     });
@@ -68,7 +77,7 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         await Expect(row).ToHaveAttributeAsync("data-status", "completed");
     });
 
-    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string path)
+    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string path, string state)
     {
         await page.GotoAsync(path);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
@@ -76,7 +85,7 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         var result = await page.RunAxe();
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
+            .Select(v => $"{path} ({state}): {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}");
     }
 
     // Presses Tab until the element with this test id has the focus, as a keyboard user would.

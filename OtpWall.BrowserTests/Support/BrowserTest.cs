@@ -52,13 +52,20 @@ public abstract class BrowserTest(SiteFixture site) : IAsyncLifetime
         return first;
     }
 
-    /// <summary>A new member, invited by the administrator and registered through the link, with a sandbox key.</summary>
-    protected async Task<Person> MemberWithSandboxKeyAsync(string name)
+    /// <summary>A new member, invited by the administrator and registered through the link: no key, nothing bought.</summary>
+    protected async Task<Person> MemberAsync(string name, string colorScheme = "light")
     {
         var admin = await AdministratorAsync();
         var link = await admin.CreateInviteLinkAsync();
-        var member = await PersonAsync(name);
+        var member = await PersonAsync(name, colorScheme);
         await member.RegisterAsync(link);
+        return member;
+    }
+
+    /// <summary>A new member with a sandbox key.</summary>
+    protected async Task<Person> MemberWithSandboxKeyAsync(string name)
+    {
+        var member = await MemberAsync(name);
         await member.UseSandboxKeyAsync();
         return member;
     }
