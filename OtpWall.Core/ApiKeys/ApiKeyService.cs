@@ -39,7 +39,8 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
 
         var check = await CheckAsync(key, cancellationToken);
         if (check.Outcome == KeyCheckOutcome.Refused)
-            return new KeySaveResult(false, check, "OTPWALL refused this key, so it was not saved. " + check.Message);
+            return new KeySaveResult(false, check,
+                "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.");
 
         await vault.SaveAsync(userId, key, cancellationToken);
         wallet.Forget(userId);

@@ -65,7 +65,7 @@ public sealed partial class OtpWallClient
             if ((int)status >= 500)
             {
                 LogOutcomeUnknown(_logger, $"HTTP {(int)status}");
-                throw new PurchaseOutcomeUnknownException($"OTPWALL answered HTTP {(int)status}.", status);
+                throw new PurchaseOutcomeUnknownException("OTPWALL had a problem of its own while it took the purchase.", status);
             }
             if (!response.IsSuccessStatusCode) throw ErrorAnswer(response, status, apiKey, "buy", false);
             if (response.Error is not null || response.Content is not { ActivationId: { Length: > 0 } id, Number: { Length: > 0 } number } bought)

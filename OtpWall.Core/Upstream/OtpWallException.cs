@@ -25,7 +25,7 @@ public sealed class OtpWallInsufficientBalanceException(string? detail = null)
 
 /// <summary>404: OTPWALL does not know the activation (or it is not this key's).</summary>
 public sealed class OtpWallNotFoundException()
-    : OtpWallException("OTPWALL does not know this activation.", HttpStatusCode.NotFound);
+    : OtpWallException("OTPWALL does not know this activation any more. Check it on OTPWALL's site; what the dashboard last knew of it is kept here.", HttpStatusCode.NotFound);
 
 /// <summary>409: allowed in general, not now (for example a cancel after an SMS arrived).</summary>
 public sealed class OtpWallNotAllowedException(string? detail = null)
@@ -56,7 +56,7 @@ public sealed class OtpWallTimeoutException(Exception? inner = null)
 
 /// <summary>OTPWALL answered, but with something that is not the documented JSON.</summary>
 public sealed class OtpWallUnreadableResponseException(HttpStatusCode? statusCode = null)
-    : OtpWallException("OTPWALL sent an answer the dashboard could not read.", statusCode);
+    : OtpWallException("OTPWALL sent an answer the dashboard could not read. Try again in a moment.", statusCode);
 
 /// <summary>
 /// A purchase was sent but its result is not known (timeout, connection lost, server error or an unreadable

@@ -3,9 +3,11 @@ window.otpwallActivations = (function () {
     var storageKey = "otpwall-activation-preferences";
     var titleBeforeCode = null;
 
-    window.addEventListener("focus", function () {
+    function restoreTitle() {
         if (titleBeforeCode !== null) { document.title = titleBeforeCode; titleBeforeCode = null; }
-    });
+        return true;
+    }
+    window.addEventListener("focus", restoreTitle);
 
     function beep() {
         var Context = window.AudioContext || window.webkitAudioContext;
@@ -32,6 +34,8 @@ window.otpwallActivations = (function () {
             if (!("Notification" in window)) return "unsupported";
             return await Notification.requestPermission();
         },
+        // No code is waiting to be used any more (completed, cancelled, closed): the tab title stops announcing one.
+        codesHandled: restoreTitle,
         codeArrived: function (code, service, sound, notify) {
             if (titleBeforeCode === null) titleBeforeCode = document.title;
             document.title = "(" + code + ") " + service + " code · OTPWALL";

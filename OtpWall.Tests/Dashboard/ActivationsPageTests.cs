@@ -82,6 +82,23 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
 
         cut.WaitForAssertion(() => Assert.Equal("completed", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
         Assert.Empty(cut.FindAll("[data-testid=activation-complete]"));
+        Assert.Equal("Completed", cut.Find("[data-testid=activation-status]").TextContent.Trim());
+        // The code is used: the tab title stops announcing it.
+        Assert.NotEmpty(JSInterop.Invocations["otpwallActivations.codesHandled"]);
+    }
+
+    [Fact]
+    public async Task AnSmsWithoutACode_IsNotCalledACode()
+    {
+        var bought = await BuyAsync(UserId);
+        await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "Welcome to Google. Your account is ready.");
+        await PollRoundAsync();
+
+        var cut = Render<ActivationsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("SMS received (no code found)", cut.Find("[data-testid=activation-status]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=activation-code]"));
+        Assert.Equal("Welcome to Google. Your account is ready.", cut.Find("[data-testid=activation-sms]").TextContent.Trim());
     }
 
     [Fact]

@@ -49,7 +49,9 @@ public sealed class ApiKeyPageTests(SandboxServer sandbox) : DashboardPageContex
         Type(cut, Guid.NewGuid().ToString("N"));
         await SubmitAsync(cut);
 
-        cut.WaitForAssertion(() => Assert.Contains("OTPWALL refused this key, so it was not saved", cut.Find("[data-testid=error-message]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Equal(
+            "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.",
+            cut.Find("[data-testid=error-message]").TextContent.Trim()));
         Assert.Equal(StoredKeyState.Missing, (await Vault.GetAsync(UserId)).State);
     }
 

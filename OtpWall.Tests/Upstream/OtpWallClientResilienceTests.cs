@@ -56,6 +56,8 @@ public sealed class OtpWallClientResilienceTests(SandboxServer sandbox) : IClass
 
         Assert.Equal(1, await sandbox.RequestCountAsync("POST /number") - before);
         Assert.Contains("will not be repeated automatically", error.Message, StringComparison.Ordinal);
+        // What a person reads says what happened, not a status code.
+        Assert.Equal("OTPWALL had a problem of its own while it took the purchase.", error.Reason);
     }
 
     [Fact]

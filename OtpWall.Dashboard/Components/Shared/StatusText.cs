@@ -1,0 +1,25 @@
+using OtpWall.Core.Activations;
+
+namespace OtpWall.Dashboard.Components.Shared;
+
+/// <summary>One vocabulary for activation statuses on every page; the contract names stay in data attributes and CSV.</summary>
+internal static class StatusText
+{
+    public static string For(ActivationView activation) => activation.Status switch
+    {
+        ActivationStatus.Received => activation.Code is null ? "SMS received (no code found)" : "Code received",
+        ActivationStatus.Cancelled when activation.AutoCancelled => "Cancelled automatically",
+        _ => For(activation.Status),
+    };
+
+    public static string For(ActivationStatus status) => status switch
+    {
+        ActivationStatus.Waiting => "Waiting for SMS",
+        ActivationStatus.Received => "SMS received",
+        ActivationStatus.Completed => "Completed",
+        ActivationStatus.Cancelled => "Cancelled",
+        ActivationStatus.Expired => "Expired",
+        ActivationStatus.OutcomeUnknown => "Outcome unknown",
+        _ => "Unknown status",
+    };
+}
