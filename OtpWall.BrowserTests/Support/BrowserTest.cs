@@ -29,6 +29,16 @@ public abstract class BrowserTest(SiteFixture site) : IAsyncLifetime
         return person;
     }
 
+    /// <summary>The same person signed in on a phone (390×844), as a second device.</summary>
+    protected async Task<Person> OnAPhoneAsync(Person person)
+    {
+        var phone = await Person.OpenAsync(Site, person.Email, "light", person.Password, width: 390);
+        _people.Add(phone);
+        await phone.SignInAsync();
+        await phone.Page.WaitForURLAsync("**/activations");
+        return phone;
+    }
+
     /// <summary>
     /// The administrator, signed in: on a fresh instance the first journey that asks registers them (the first
     /// account), later ones sign in with the same e-mail.

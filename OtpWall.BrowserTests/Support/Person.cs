@@ -25,12 +25,13 @@ public sealed class Person : IAsyncDisposable
 
     public IReadOnlyList<string> PageErrors => _pageErrors;
 
-    public static async Task<Person> OpenAsync(SiteFixture site, string email, string colorScheme = "light", string password = DefaultPassword)
+    /// <summary>A person in a browser of their own; <paramref name="width"/> 390 is a phone (390×844).</summary>
+    public static async Task<Person> OpenAsync(SiteFixture site, string email, string colorScheme = "light", string password = DefaultPassword, int width = 1280)
     {
         var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = site.BaseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = width < 600 ? 844 : 900 },
             ColorScheme = colorScheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = site.BaseUrl.GetLeftPart(UriPartial.Authority) });

@@ -28,8 +28,8 @@ internal static class DashboardHosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(options =>
         {
-            // Bottom corner: messages never cover a page's main action at the top.
-            options.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            // Bottom left: messages cover neither a page's main action at the top nor the countdowns at the right of the cards.
+            options.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft;
             options.SnackbarConfiguration.VisibleStateDuration = 5000;
             options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
         });

@@ -22,6 +22,36 @@ public sealed partial class AccountManagementTests : DashboardHostTest
     }
 
     [Fact]
+    public async Task AccountAndSecurity_KeepsTheMenuAndAWayToSignOut()
+    {
+        var (session, _) = await Host.RegisterAdministratorAsync();
+
+        foreach (var path in new[] { "/Account/Manage", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication" })
+        {
+            var page = await session.GetPageAsync(path);
+            Assert.Contains("data-testid=\"sign-out\"", page, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"nav-buy\"", page, StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"nav-activations\"", page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ASignedOutVisitorsMissingPage_OffersSignInAndNoMenuOfPagesTheyCannotOpen()
+    {
+        await Host.RegisterAdministratorAsync();
+        using var visitor = Host.NewSession();
+
+        using var response = await visitor.GetAsync("/no-such-page");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/Account/Login\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"nav-", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Go to your wallet", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChangingThePassword_RetiresTheOldOne()
     {
         var (session, _) = await Host.RegisterAdministratorAsync();

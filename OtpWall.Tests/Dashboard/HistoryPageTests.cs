@@ -36,6 +36,8 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
             [second.UpstreamId, first.UpstreamId],
             cut.FindAll("tr[data-testid=activation-row]").Select(r => r.GetAttribute("data-activation-id"))));
         Assert.Equal(["waiting", "cancelled"], cut.FindAll("tr[data-testid=activation-row]").Select(r => r.GetAttribute("data-status")));
+        // The same words as on Live activations, not the ids kept in data attributes and CSV.
+        Assert.Equal(["Waiting for SMS", "Cancelled"], cut.FindAll("tr[data-testid=activation-row] [data-testid=activation-status]").Select(c => c.TextContent.Trim()));
         Assert.Contains("Telegram", cut.Find("[data-testid=history-summary]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/history/export.csv", cut.Find("[data-testid=history-export]").GetAttribute("href"));
     }

@@ -1,0 +1,81 @@
+using Microsoft.Playwright;
+using OtpWall.BrowserTests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace OtpWall.BrowserTests.Journeys;
+
+/// <summary>What a newcomer sees on a phone and on a first visit: nothing off screen, the right theme at once.</summary>
+public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
+{
+    [Fact]
+    public Task OnAPhone_HistoryAndTeamFitTheScreen_AndHistorysFiltersFoldAway() => JourneyAsync(async () =>
+    {
+        var admin = await AdministratorAsync();
+        await admin.UseSandboxKeyAsync();
+        var row = await admin.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        await Site.DeliverSmsAsync((await row.GetAttributeAsync("data-activation-id"))!, "Telegram code: 48213");
+        await Expect(row.GetByTestId("activation-code")).ToHaveTextAsync("48213");
+        await MemberAsync("a-rather-long-address-of-a-new-teammate");
+        var phone = await OnAPhoneAsync(admin);
+
+        await phone.GoToAsync("history");
+        var historyRow = phone.Page.GetByTestId("activation-row").First;
+        await Expect(historyRow.GetByTestId("activation-code")).ToHaveTextAsync("48213");
+        await FitsTheScreenAsync(phone.Page, historyRow.GetByTestId("activation-status"), historyRow.GetByTestId("activation-code"));
+        await Expect(phone.Page.GetByTestId("history-status")).ToBeHiddenAsync();
+        await phone.Page.GetByTestId("history-filters-toggle").ClickAsync();
+        await Expect(phone.Page.GetByTestId("history-status")).ToBeVisibleAsync();
+
+        await phone.GoToAsync("admin/team");
+        var member = phone.Page.Locator("[data-testid=member-row][data-email^='a-rather-long-address']");
+        await FitsTheScreenAsync(phone.Page, member.GetByTestId("member-status"), member.GetByTestId("member-toggle"), member.GetByTestId("member-reset"));
+
+        await phone.GoToAsync("settings/api-key");
+        await FitsTheScreenAsync(phone.Page, phone.Page.GetByTestId("apikey-status"));
+    });
+
+    [Fact]
+    public Task ADarkSystem_GetsADarkSignInPage_OnItsVeryFirstVisit() => JourneyAsync(async () =>
+    {
+        var visitor = await PersonAsync("night-owl", colorScheme: "dark");
+
+        await visitor.Page.GotoAsync("Account/Login");
+
+        await Expect(visitor.Page.GetByTestId("login-submit")).ToBeVisibleAsync();
+        var background = await visitor.Page.EvaluateAsync<double[]>(
+            "() => getComputedStyle(document.body).backgroundColor.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)");
+        Assert.True(background.Average() < 80, $"The page is painted light: rgb({string.Join(", ", background)}).");
+    });
+
+    [Fact]
+    public Task AMessage_NeverCoversTheCountdownOfACardAtTheBottomRightOfTheScreen() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("hurried");
+        var row = await member.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        var countdown = row.GetByTestId("activation-countdown");
+        // A short window puts the card's countdown at the bottom right, where a message would appear in a corner.
+        var top = (await countdown.BoundingBoxAsync())!.Y;
+        await member.Page.SetViewportSizeAsync(1280, (int)top + 40);
+
+        await row.GetByTestId("activation-copy-number").ClickAsync();
+
+        var message = member.Page.Locator(".mud-snackbar").Filter(new() { HasText = "Number copied" });
+        await Expect(message).ToBeVisibleAsync();
+        var (a, b) = ((await message.BoundingBoxAsync())!, (await countdown.BoundingBoxAsync())!);
+        var overlaps = a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
+        Assert.False(overlaps, $"The message ({a.X},{a.Y} {a.Width}×{a.Height}) covers the countdown ({b.X},{b.Y} {b.Width}×{b.Height}).");
+    });
+
+    // Nothing scrolls sideways, and each element a person needs is inside the 390 px the phone shows.
+    private static async Task FitsTheScreenAsync(IPage page, params ILocator[] needed)
+    {
+        var (scrollWidth, viewport) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), page.ViewportSize!.Width);
+        Assert.True(scrollWidth <= viewport, $"{page.Url} is {scrollWidth} px wide on a {viewport} px screen.");
+        foreach (var element in needed)
+        {
+            await Expect(element).ToBeVisibleAsync();
+            var box = (await element.BoundingBoxAsync())!;
+            Assert.True(box.X >= 0 && box.X + box.Width <= viewport + 0.5, $"{element} reaches from {box.X} to {box.X + box.Width} px on {page.Url}.");
+        }
+    }
+}
