@@ -35,11 +35,22 @@ public sealed class ActivationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often the poller looks for due activations.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
-    public TimeSpan PollerTick { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// The most polls in flight at once. Polls start as they fall due, so how many are in flight follows the load and
+    /// OTPWALL's round trip (2,000 young numbers at 150 ms need about 150); this only caps it.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentPolls { get; set; } = 256;
 
-    /// <summary>How many activations are polled at once.</summary>
-    [Range(1, 64)]
-    public int MaxConcurrentPolls { get; set; } = 4;
+    /// <summary>The most status reads per second with one key, whatever the number of its activations.</summary>
+    [Range(0.1d, 1000d)]
+    public double MaxReadsPerKeyPerSecond { get; set; } = 20;
+
+    /// <summary>How long the poller keeps a decrypted key in memory; dropped at once when the person's keys change.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the poller looks in the database for open activations it does not follow yet.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

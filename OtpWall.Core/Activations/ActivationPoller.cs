@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,11 +10,12 @@ using OtpWall.Core.Wallet;
 namespace OtpWall.Core.Activations;
 
 /// <summary>
-/// The one poller of the server: it asks OTPWALL about each open activation when it is due — every couple of seconds
-/// while young, slower later, backing off on errors and pausing a user's polls while OTPWALL rate-limits their key —
-/// and tells the owner's open pages what changed. However many tabs are open, each activation is polled once per
-/// interval. Its schedule lives in the database, so it resumes after a restart. An activation without SMS near the end
-/// of its lifetime is cancelled (when the user allows it) so the price is refunded.
+/// The one poller of the server. It keeps every open activation in an in-memory schedule (rebuilt from the database at
+/// start) and keeps polls going as they fall due: no rounds, no fixed sleep, as many in flight as the load and OTPWALL's
+/// round trip need (up to a cap). Each poll is anchored to the one before, so lateness does not add up; an answer that
+/// changes nothing costs no database work; people are served fairly and each key stays under a ceiling of reads per
+/// second. What changed is written, and pushed to the owner's open pages. A number without SMS near the end of its
+/// lifetime is cancelled (when its owner allows it) so the price is refunded.
 /// </summary>
 public sealed partial class ActivationPoller(
     IDbContextFactory<OtpWallDbContext> databases,
@@ -28,58 +28,84 @@ public sealed partial class ActivationPoller(
     IOptions<ActivationOptions> options,
     ILogger<ActivationPoller> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _rateLimitedUntil = new(StringComparer.Ordinal);
+    private readonly PollSchedule _schedule = new(options.Value.MaxReadsPerKeyPerSecond);
+    private readonly PollerKeyCache _keys = new(vault, time, options.Value.KeyCacheLifetime);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private volatile bool _loaded;
+    private int _inFlight;
+
+    /// <summary>Starts following an activation that was just bought or changed by its owner (or stops, when it ended).</summary>
+    public void Track(Activation activation)
+    {
+        if (activation.UpstreamId is null || activation.NextPollAt is not { } due) _schedule.Forget(activation.Id);
+        else _schedule.Track(TrackedActivation.From(activation, due));
+        Wake();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastSync = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await PollDueAsync(stoppingToken);
+                await EnsureLoadedAsync(stoppingToken);
+                if (time.GetUtcNow() - lastSync >= options.Value.ResyncInterval)
+                {
+                    await LoadAsync(stoppingToken);
+                    lastSync = time.GetUtcNow();
+                }
+                var now = time.GetUtcNow();
+                while (Volatile.Read(ref _inFlight) < options.Value.MaxConcurrentPolls && _schedule.TryTakeDue(now, out var due))
+                {
+                    Interlocked.Increment(ref _inFlight);
+                    _ = RunAsync(due, stoppingToken);
+                }
+                var wait = _schedule.NextDue() is { } next ? next - time.GetUtcNow() : TimeSpan.FromSeconds(1);
+                await _wake.WaitAsync(TimeSpan.FromTicks(Math.Clamp(wait.Ticks, TimeSpan.FromMilliseconds(5).Ticks, TimeSpan.TicksPerSecond)), stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRoundFailed(logger, ex);
-            }
-            try
-            {
-                await Task.Delay(options.Value.PollerTick, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                LogRoundFailed(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 
-    /// <summary>One round: every activation whose poll is due.</summary>
+    /// <summary>Every poll due now, all at once, awaited (tests drive the poller with this under a fake clock).</summary>
     internal async Task PollDueAsync(CancellationToken cancellationToken)
     {
+        await EnsureLoadedAsync(cancellationToken);
         var now = time.GetUtcNow();
-        List<Guid> due;
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-        {
-            due = await db.Activations.Where(a => a.NextPollAt != null && a.NextPollAt <= now)
-                .OrderBy(a => a.NextPollAt).Select(a => a.Id).Take(200).ToListAsync(cancellationToken);
-        }
-        await Parallel.ForEachAsync(due,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentPolls, CancellationToken = cancellationToken },
-            async (id, token) => await PollOneAsync(id, token));
+        var polls = new List<Task>();
+        while (_schedule.TryTakeDue(now, out var due)) polls.Add(PollAsync(due, cancellationToken));
+        await Task.WhenAll(polls);
     }
 
-    private async Task PollOneAsync(Guid id, CancellationToken cancellationToken)
+    private async Task RunAsync(TrackedActivation activation, CancellationToken cancellationToken)
     {
         try
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
-            if (activation is null) return;
-            var change = await FollowAsync(activation, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            // A replaced key kept only for activations it bought goes once the last of them has ended.
-            if (change is not null && activation.ClosedAt is not null) await vault.PruneRetiredAsync(activation.UserId, cancellationToken);
-            if (change is not null) notifier.Publish(activation.UserId, change);
+            await PollAsync(activation, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            Wake();
+        }
+    }
+
+    private async Task PollAsync(TrackedActivation activation, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = null;
+        try
+        {
+            next = await FollowAsync(activation, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -88,52 +114,73 @@ public sealed partial class ActivationPoller(
         catch (Exception ex)
         {
             LogPollFailed(logger, ex);
+            next = time.GetUtcNow() + options.Value.MaxErrorBackoff;
+        }
+        finally
+        {
+            _schedule.Done(activation, next);
         }
     }
 
-    private async Task<ActivationChange?> FollowAsync(Activation activation, CancellationToken cancellationToken)
+    // One poll; returns when the next one is due (null: no more).
+    private async Task<DateTimeOffset?> FollowAsync(TrackedActivation tracked, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        if (activation.UpstreamId is null || activation.Status.IsFinal() || activation.Status == ActivationStatus.OutcomeUnknown)
-        {
-            activation.NextPollAt = null;
-            return null;
-        }
-        if (_rateLimitedUntil.TryGetValue(activation.UserId, out var until) && until > now)
-        {
-            activation.NextPollAt = until;
-            return null;
-        }
-        if ((await vault.GetForActivationAsync(activation.UserId, activation.KeyFingerprint, cancellationToken)).Key is not { } key)
-        {
-            activation.NextPollAt = now + settings.MaxErrorBackoff;
-            return null;
-        }
+        if (await _keys.GetAsync(tracked.UserId, tracked.KeyFingerprint, cancellationToken) is not { } key)
+            return now + settings.MaxErrorBackoff;
 
         var client = clients.Create();
-        var autoCancelled = await CancelIfUnansweredAsync(activation, client, key, now, cancellationToken);
-        ActivationSnapshot snapshot;
+        var nearEnd = now >= tracked.ExpiresAt - settings.AutoCancelMargin;
+        ActivationSnapshot? snapshot = null;
         try
         {
-            snapshot = await client.GetActivationAsync(key, activation.UpstreamId, cancellationToken);
+            if (!nearEnd || tracked.Status != ActivationStatus.Waiting || tracked.LatestSms is not null || tracked.AutoCancelled)
+                snapshot = await client.GetActivationAsync(key, tracked.UpstreamId, cancellationToken);
         }
         catch (OtpWallRateLimitedException ex)
         {
-            var wait = now + (ex.RetryAfter is { } retryAfter && retryAfter > settings.FastPollInterval ? retryAfter : settings.SlowPollInterval);
-            _rateLimitedUntil[activation.UserId] = wait;
-            activation.NextPollAt = wait;
-            return null;
+            var until = now + (ex.RetryAfter is { } retryAfter && retryAfter > settings.FastPollInterval ? retryAfter : settings.SlowPollInterval);
+            _schedule.PauseKey(tracked.KeyId, until);
+            return until;
         }
         catch (OtpWallException)
         {
-            activation.PollFailures++;
-            activation.NextPollAt = ActivationUpdates.Backoff(activation, now, settings);
-            return CloseIfLongExpired(activation, now) ? new ActivationChange(activation.Id, false) : null;
+            tracked.Failures++;
+            if (now < tracked.ExpiresAt + settings.ExpiryGrace) return ActivationUpdates.Backoff(tracked.Failures, now, settings);
+            return await RecordAsync(tracked, null, client, key, now, cancellationToken);
         }
 
-        activation.PollFailures = 0;
-        var (changed, codeArrived) = ActivationUpdates.Apply(activation, snapshot, now);
+        tracked.Failures = 0;
+        if (snapshot is not null && tracked.Matches(snapshot) && now < tracked.ExpiresAt + settings.ExpiryGrace)
+            return ActivationUpdates.NextPoll(tracked.Status, tracked.CreatedAt, tracked.Anchor, now, settings);
+        return await RecordAsync(tracked, snapshot, client, key, now, cancellationToken);
+    }
+
+    // Something changed, or the end is near: the recorded activation is brought up to date, and its owner told.
+    private async Task<DateTimeOffset?> RecordAsync(
+        TrackedActivation tracked, ActivationSnapshot? snapshot, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.Id == tracked.Id, cancellationToken);
+        if (activation is null || activation.Status.IsFinal() || activation.UpstreamId is null) return null;
+
+        var autoCancelled = snapshot is null && await CancelIfUnansweredAsync(activation, client, key, now, cancellationToken);
+        if (snapshot is null)
+        {
+            try
+            {
+                snapshot = await client.GetActivationAsync(key, activation.UpstreamId, cancellationToken);
+            }
+            catch (OtpWallException) when (now < activation.ExpiresAt + options.Value.ExpiryGrace)
+            {
+                return ActivationUpdates.Backoff(++tracked.Failures, now, options.Value);
+            }
+            catch (OtpWallException)
+            {
+            }
+        }
+        var (changed, codeArrived) = snapshot is null ? (false, false) : ActivationUpdates.Apply(activation, snapshot, now);
         if (activation.Status.IsFinal())
         {
             if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) movements.Note(activation.UserId);
@@ -144,9 +191,14 @@ public sealed partial class ActivationPoller(
         }
         else
         {
-            activation.NextPollAt = ActivationUpdates.NextPoll(activation, now, settings);
+            activation.NextPollAt = ActivationUpdates.NextPoll(activation.Status, activation.CreatedAt, tracked.Anchor, now, options.Value);
         }
-        return changed || autoCancelled ? new ActivationChange(activation.Id, codeArrived) : null;
+        await db.SaveChangesAsync(cancellationToken);
+        if (activation.ClosedAt is not null) await vault.PruneRetiredAsync(activation.UserId, cancellationToken);
+        if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
+        if (activation.NextPollAt is not { } next) return null;
+        _schedule.Track(TrackedActivation.From(activation, next));
+        return null; // followed on as the updated record just tracked
     }
 
     // No SMS and the end of the rental is near: cancel, so OTPWALL refunds rather than keeps the price.
@@ -163,11 +215,12 @@ public sealed partial class ActivationPoller(
             activation.AutoCancelled = true;
             activation.Note = "No SMS came in time, so the dashboard cancelled this number and OTPWALL refunds its price.";
             activation.UpdatedAt = now;
+            LogAutoCancelled(logger, activation.Id);
             return true;
         }
         catch (OtpWallException)
         {
-            // An SMS may have just arrived (409), or OTPWALL is busy: the status poll below shows which.
+            // An SMS may have just arrived (409), or OTPWALL is busy: the next poll shows which.
             return false;
         }
     }
@@ -184,7 +237,59 @@ public sealed partial class ActivationPoller(
         return true;
     }
 
-    [LoggerMessage(LogLevel.Error, "A polling round failed")]
+    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded) return;
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded) return;
+            await LoadAsync(cancellationToken);
+            _loaded = true;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    // Every open activation the schedule does not follow yet: all of them after a restart, later any that slipped by.
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var open = await db.Activations.AsNoTracking().Include(a => a.Messages)
+            .Where(a => a.NextPollAt != null && a.UpstreamId != null).ToListAsync(cancellationToken);
+        foreach (var activation in open.Where(a => !_schedule.IsTracked(a.Id)))
+            _schedule.Track(TrackedActivation.From(activation, activation.NextPollAt!.Value));
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0) _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+        _loading.Dispose();
+        _keys.Dispose();
+    }
+
+    /// <summary>Decrypted keys in memory now (tests check that a changed key is dropped).</summary>
+    internal int CachedKeys => _keys.Count;
+
+    [LoggerMessage(LogLevel.Information, "Activation {ActivationId} got no SMS in time and was cancelled automatically")]
+    private static partial void LogAutoCancelled(ILogger logger, Guid activationId);
+
+    [LoggerMessage(LogLevel.Error, "The poller failed to dispatch polls")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Polling an activation failed")]

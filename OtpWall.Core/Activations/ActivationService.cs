@@ -35,6 +35,7 @@ public sealed partial class ActivationService(
     WalletService wallet,
     BalanceMovements movements,
     ActivationNotifier notifier,
+    ActivationPoller poller,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger)
@@ -130,6 +131,8 @@ public sealed partial class ActivationService(
             activation.NextPollAt = now + options.Value.FastPollInterval;
             await RecordPriceAsync(activation, client, key, before, userId, movementsBefore);
             await db.SaveChangesAsync(CancellationToken.None);
+            poller.Track(activation);
+            LogBought(logger, activation.Id, service.Code, country.Code);
             notifier.Publish(userId, new ActivationChange(activation.Id, false));
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
@@ -221,13 +224,29 @@ public sealed partial class ActivationService(
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
         if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(userId);
         await db.SaveChangesAsync(CancellationToken.None);
+        poller.Track(activation);
         if (activation.ClosedAt is not null) await vault.PruneRetiredAsync(userId, CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
+        if (activation.Status == wanted) LogChanged(logger, activation.Id, wanted.ToContractName());
 
         return activation.Status == wanted
             ? new ActivationActionResult(true, complete ? "Completed." : "Cancelled. OTPWALL refunds the price.")
-            : new ActivationActionResult(false, refusal ?? $"OTPWALL says this activation is {activation.Status.ToContractName()}.");
+            : new ActivationActionResult(false, refusal ?? $"OTPWALL says this activation {activation.Status switch
+            {
+                ActivationStatus.Waiting => "is still waiting for its SMS",
+                ActivationStatus.Received => "has received an SMS",
+                ActivationStatus.Completed => "is already completed",
+                ActivationStatus.Cancelled => "is already cancelled",
+                ActivationStatus.Expired => "has expired",
+                _ => "is in a state the dashboard does not know",
+            }}. Nothing was changed.");
     }
+
+    [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
+    private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);
+
+    [LoggerMessage(LogLevel.Information, "Activation {ActivationId} is {Status}")]
+    private static partial void LogChanged(ILogger logger, Guid activationId, string status);
 
     [LoggerMessage(LogLevel.Error, "A purchase failed unexpectedly after it was sent; it is kept as outcome unknown")]
     private static partial void LogPurchaseFailed(ILogger logger, Exception exception);

@@ -31,16 +31,21 @@ internal static class ActivationUpdates
         return (changed, codeArrived);
     }
 
-    /// <summary>The next poll: fast while young, slower later and for statuses nobody knows.</summary>
-    public static DateTimeOffset NextPoll(Activation activation, DateTimeOffset now, ActivationOptions options) =>
-        now + (activation.Status == ActivationStatus.Unknown || now - activation.CreatedAt >= options.FastPollFor
-            ? options.SlowPollInterval
-            : options.FastPollInterval);
+    /// <summary>
+    /// The next poll: fast while young, slower later and for statuses nobody knows. Anchored to when this poll was due,
+    /// so a late poll does not push the later ones back; after a whole interval missed, counted from now (no catch-up burst).
+    /// </summary>
+    public static DateTimeOffset NextPoll(ActivationStatus status, DateTimeOffset createdAt, DateTimeOffset anchor, DateTimeOffset now, ActivationOptions options)
+    {
+        var interval = status == ActivationStatus.Unknown || now - createdAt >= options.FastPollFor ? options.SlowPollInterval : options.FastPollInterval;
+        var next = anchor + interval;
+        return next > now ? next : now + interval;
+    }
 
     /// <summary>After repeated failures: double the wait each time, up to the maximum.</summary>
-    public static DateTimeOffset Backoff(Activation activation, DateTimeOffset now, ActivationOptions options)
+    public static DateTimeOffset Backoff(int failures, DateTimeOffset now, ActivationOptions options)
     {
-        var factor = Math.Pow(2, Math.Min(activation.PollFailures, 10));
+        var factor = Math.Pow(2, Math.Min(failures, 10));
         var wait = TimeSpan.FromTicks((long)Math.Min(options.FastPollInterval.Ticks * factor, options.MaxErrorBackoff.Ticks));
         return now + wait;
     }

@@ -38,6 +38,9 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
 {
     private const string Purpose = "OtpWall.ApiKeys.v1";
 
+    /// <summary>A person's keys were saved, replaced or removed (with their user id): copies kept elsewhere are stale.</summary>
+    public event Action<string>? KeysChanged;
+
     /// <summary>
     /// Saves the user's key. A replaced key that bought activations still open is kept (encrypted) for them until they
     /// end, so they are still followed, completed and cancelled with the key that bought them.
@@ -60,6 +63,7 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         (stored.Ciphertext, stored.LastFour, stored.Fingerprint, stored.SavedAt) = (ciphertext, key.LastFour, key.Fingerprint, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        KeysChanged?.Invoke(userId);
     }
 
     public async Task<StoredKeyLookup> GetAsync(string userId, CancellationToken cancellationToken = default)
@@ -121,6 +125,7 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         db.ApiKeys.Remove(stored);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        KeysChanged?.Invoke(userId);
         return true;
     }
 

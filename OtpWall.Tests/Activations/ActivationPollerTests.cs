@@ -63,6 +63,50 @@ public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture
     }
 
     [Fact]
+    public async Task ALatePoll_DoesNotPushTheNextOnesBack()
+    {
+        var (_, _, path) = await BuyAsync("anchored@example.com");
+
+        // Due at 2 s but polled at 2.9 s: the next is still due at 4 s, not at 4.9 s.
+        _time.Advance(TimeSpan.FromMilliseconds(2900));
+        Assert.Equal(1, await PollsAfterAsync(path, 0));
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        Assert.Equal(1, await PollsAfterAsync(path, 0));
+    }
+
+    [Fact]
+    public async Task APollThatChangesNothing_WritesNothingToTheDatabase()
+    {
+        var (_, activation, path) = await BuyAsync("quiet-poll@example.com");
+        var before = await RecordedAsync(activation.Id);
+
+        Assert.Equal(3, await PollsAfterAsync(path, 2, 2, 2));
+
+        var after = await RecordedAsync(activation.Id);
+        Assert.Equal((before.UpdatedAt, before.NextPollAt), (after.UpdatedAt, after.NextPollAt));
+    }
+
+    [Fact]
+    public async Task TheKeyKeptForPolling_IsDroppedTheMomentThePersonsKeyChanges()
+    {
+        var (userId, _, path) = await BuyAsync("rotating@example.com");
+        var poller = _core.Get<ActivationPoller>();
+        await PollsAfterAsync(path, 2);
+        Assert.Equal(1, poller.CachedKeys);
+
+        await _core.Get<OtpWall.Core.ApiKeys.ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
+
+        Assert.Equal(0, poller.CachedKeys);
+        Assert.Equal(1, await PollsAfterAsync(path, 2));
+    }
+
+    private async Task<OtpWall.Core.Activations.Activation> RecordedAsync(Guid id)
+    {
+        await using var db = await _core.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>().CreateDbContextAsync();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Activations, a => a.Id == id);
+    }
+
+    [Fact]
     public async Task AnOlderActivation_IsPolledMoreSlowly()
     {
         var (_, _, path) = await BuyAsync("older@example.com");
