@@ -98,6 +98,13 @@ public static class SandboxEndpoints
 
         control.MapGet("/stats", () => Results.Json(stats.Read(), JsonSerializerOptions.Web));
 
+        // Counting starts again; accounts and activations stay (a benchmark measures a window of time).
+        control.MapPost("/stats/reset", () =>
+        {
+            stats.Reset();
+            return Results.Json(stats.Read(), JsonSerializerOptions.Web);
+        });
+
         control.MapPost("/reset", () =>
         {
             simulator.Reset();
