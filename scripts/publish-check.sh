@@ -15,7 +15,10 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; 
 trap cleanup EXIT
 
 command -v curl >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq curl >/dev/null; } || fail "curl is missing"
-dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -o "$app" --nologo -v quiet >"$work/publish.log" 2>&1 \
+# As the Dockerfile publishes: for this machine's architecture, precompiled (ReadyToRun).
+rid=linux-$(case "$(uname -m)" in aarch64 | arm64) echo arm64 ;; *) echo x64 ;; esac)
+dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$app" \
+  --nologo -v quiet >"$work/publish.log" 2>&1 \
   || { cat "$work/publish.log"; fail "dotnet publish"; }
 [ -z "$(find "$app" -name '*.db' -o -name 'data' -type d)" ] || fail "the publish output contains a database or a data folder"
 

@@ -43,5 +43,16 @@ else
 fi
 tail -n 20 "$log"
 
+# The benchmark harness, with small numbers: it must run and print its table (the figures are not judged here).
+if bash scripts/bench.sh --quick >"$log" 2>&1 && grep -q '^| Cold start to the sign-in page' "$log"; then
+  passed=$((passed + 1))
+  echo "bench harness (--quick): ran and printed its table"
+else
+  failed=$((failed + 1))
+  status=1
+  echo "bench harness (--quick): FAILED"
+  tail -n 30 "$log"
+fi
+
 echo "$passed passed, $failed failed"
 exit "$status"

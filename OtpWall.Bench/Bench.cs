@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace OtpWall.Bench;
+
+/// <summary>Each measurement starts its own sandbox and dashboard processes on fresh data, and stops them after.</summary>
+internal sealed partial class Bench(string app, string sandbox, string? template, bool quick)
+{
+    private TimeSpan Warmup => TimeSpan.FromSeconds(quick ? 3 : 8);
+    private TimeSpan Window => TimeSpan.FromSeconds(quick ? 5 : 20);
+
+    public static double MemoryGiB() =>
+        long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0 / 1024.0;
+
+    public async Task<PollResult> PollingAsync(int activations, int keys, int latencyMs)
+    {
+        using var folder = new TempFolder();
+        var data = folder.Path;
+        var (upstream, root) = await StartSandboxAsync();
+        await using var _ = upstream;
+        using var control = new HttpClient { BaseAddress = new Uri(root, "sandbox/control/") };
+        await using (var seeding = await Seeding.OpenAsync(data, root)) await seeding.PeopleWithNumbersAsync(keys, activations);
+        (await control.PostAsJsonAsync("faults", new { latencyMs })).EnsureSuccessStatusCode();
+        var (dashboard, _) = await StartDashboardAsync(data, root);
+        await using (dashboard)
+        {
+            await Task.Delay(Warmup);
+            (await control.PostAsync("stats/reset", null)).EnsureSuccessStatusCode();
+            var (cpuBefore, clock, rss) = (dashboard.CpuTime(), Stopwatch.StartNew(), 0.0);
+            while (clock.Elapsed < Window)
+            {
+                await Task.Delay(500);
+                rss = Math.Max(rss, dashboard.RssMiB());
+            }
+            var cpu = (dashboard.CpuTime() - cpuBefore) / clock.Elapsed;
+            var stats = (await control.GetFromJsonAsync<StatsAnswer>("stats"))!;
+            var reads = stats.ByPath.Where(p => p.Key.StartsWith("GET /activation/", StringComparison.Ordinal)).Sum(p => p.Value);
+            var distinct = stats.ByPath.Count(p => p.Key.StartsWith("GET /activation/", StringComparison.Ordinal));
+            Console.Error.WriteLine($"polling {activations}/{keys} keys/{latencyMs} ms: {reads} reads of {distinct} activations in {clock.Elapsed.TotalSeconds:0.0} s");
+            return new PollResult(Stats.Percentile(stats.StatusReadIntervals, 50), Stats.Percentile(stats.StatusReadIntervals, 95),
+                Stats.ShareAtMost(stats.StatusReadIntervals, 2500), reads / clock.Elapsed.TotalSeconds, cpu, rss);
+        }
+    }
+
+    /// <summary>Seconds from an SMS reaching the (sandbox) provider to its code on an open page.</summary>
+    public async Task<IReadOnlyList<double>> SmsToScreenAsync(int samples)
+    {
+        using var folder = new TempFolder();
+        var data = folder.Path;
+        var (upstream, root) = await StartSandboxAsync();
+        await using var _ = upstream;
+        using var control = new HttpClient { BaseAddress = new Uri(root, "sandbox/control/") };
+        IReadOnlyList<(string Email, string UserId)> people;
+        await using (var seeding = await Seeding.OpenAsync(data, root)) people = await seeding.PeopleWithNumbersAsync(1, samples);
+        var (dashboard, site) = await StartDashboardAsync(data, root);
+        await using (dashboard)
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright);
+            var page = await SignInAsync(browser, site, people[0].Email);
+            var ids = await page.Locator("[data-testid=activation-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.activationId)");
+            var random = new Random(42);
+            var seconds = new List<double>();
+            foreach (var id in ids)
+            {
+                await Task.Delay(random.Next(0, 2000)); // any moment of the poll interval
+                // The page itself notes when the code appears (no polling by the test driver in the measure).
+                var shown = page.EvaluateAsync<double>(CodeShownAt, id);
+                var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                (await control.PostAsJsonAsync($"activations/{id}/sms", new { text = $"Your code is {random.Next(100000, 999999)}" })).EnsureSuccessStatusCode();
+                seconds.Add((await shown.WaitAsync(TimeSpan.FromSeconds(15)) - sent) / 1000.0);
+            }
+            return seconds;
+        }
+    }
+
+    /// <summary>MiB of server memory per open Live activations tab showing 10 numbers (RSS growth over many tabs).</summary>
+    public async Task<double> MemoryPerCircuitAsync(int tabs)
+    {
+        using var folder = new TempFolder();
+        var data = folder.Path;
+        var (upstream, root) = await StartSandboxAsync();
+        await using var _ = upstream;
+        IReadOnlyList<(string Email, string UserId)> people;
+        await using (var seeding = await Seeding.OpenAsync(data, root)) people = await seeding.PeopleWithNumbersAsync(1, 10);
+        var (dashboard, site) = await StartDashboardAsync(data, root);
+        await using (dashboard)
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright);
+            var first = await SignInAsync(browser, site, people[0].Email);
+            await Task.Delay(3000);
+            var before = dashboard.RssMiB();
+            for (var i = 0; i < tabs; i++)
+            {
+                var tab = await first.Context.NewPageAsync();
+                await tab.GotoAsync(new Uri(site, "activations").ToString());
+                await tab.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+                await tab.Locator("[data-testid=activation-row]").Nth(9).WaitForAsync();
+            }
+            await Task.Delay(5000);
+            return (dashboard.RssMiB() - before) / tabs;
+        }
+    }
+
+    /// <summary>Median seconds from starting the process to the sign-in page answering: ours, and the .NET template's.</summary>
+    public async Task<(double Ours, double Template)> ColdStartAsync(int runs)
+    {
+        using var folder = new TempFolder();
+        var data = folder.Path;
+        var unreachable = new Uri("http://127.0.0.1:9/");
+        var (first, _) = await StartDashboardAsync(data, unreachable); // migrations done once: each start below is a restart
+        await first.DisposeAsync();
+        var (ours, theirs) = (new List<double>(), new List<double>());
+        for (var i = 0; i < runs; i++)
+        {
+            ours.Add(await TimeToSignInAsync(port => Child.Start(Path.Combine(app, "OtpWall.Dashboard.dll"), app, DashboardEnvironment(data, unreachable, port))));
+            if (template is null) continue;
+            var dll = Directory.GetFiles(template, "*.dll").Single(f => File.Exists(Path.ChangeExtension(f, ".runtimeconfig.json")));
+            theirs.Add(await TimeToSignInAsync(port => Child.Start(dll, template, new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })));
+        }
+        return (Stats.Percentile(ours, 50), Stats.Percentile(theirs, 50));
+    }
+
+    /// <summary>Bytes a first visit downloads for the sign-in page, compressed as served: the HTML and its CSS and scripts.</summary>
+    public async Task<long> FirstPageBytesAsync()
+    {
+        using var folder = new TempFolder();
+        var (dashboard, site) = await StartDashboardAsync(folder.Path, new Uri("http://127.0.0.1:9/"));
+        await using (dashboard)
+        {
+            using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = site };
+            http.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
+            using var reader = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All }) { BaseAddress = site };
+            long total = (await http.GetByteArrayAsync("Account/Login")).Length;
+            foreach (Match asset in Assets().Matches(await reader.GetStringAsync("Account/Login")))
+                total += (await http.GetByteArrayAsync(asset.Groups[1].Value.TrimStart('/'))).Length;
+            return total;
+        }
+    }
+
+    private static async Task<double> TimeToSignInAsync(Func<int, Child> start)
+    {
+        var port = Child.FreePort();
+        var clock = Stopwatch.StartNew();
+        await using var child = start(port);
+        child.DrainOutput();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://localhost:{port}/Account/Login");
+                if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed.TotalSeconds;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("No sign-in page within 60 s.");
+    }
+
+    private async Task<(Child, Uri)> StartSandboxAsync()
+    {
+        var child = Child.Start(Path.Combine(sandbox, "OtpWall.Sandbox.dll"), sandbox, new Dictionary<string, string>
+        {
+            ["Sandbox__NoSmsRate"] = "1", ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        }, "--urls", "http://127.0.0.1:0");
+        return (child, await child.ListeningAsync());
+    }
+
+    private async Task<(Child, Uri)> StartDashboardAsync(string data, Uri sandboxRoot)
+    {
+        var port = Child.FreePort();
+        var child = Child.Start(Path.Combine(app, "OtpWall.Dashboard.dll"), app, DashboardEnvironment(data, sandboxRoot, port));
+        child.DrainOutput();
+        var site = new Uri($"http://localhost:{port}/");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100))
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri(site, "healthz"))).IsSuccessStatusCode) return (child, site);
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        await child.DisposeAsync();
+        throw new TimeoutException("The dashboard did not become healthy within 60 s.");
+    }
+
+    private static Dictionary<string, string> DashboardEnvironment(string data, Uri sandboxRoot, int port) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production", ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["OtpWall__DataDirectory"] = data, ["OtpWall__Upstream__BaseUrl"] = new Uri(sandboxRoot, "sandbox/v1").ToString(),
+        ["OtpWall__Sandbox__Enabled"] = "false", ["DOTNET_NOLOGO"] = "1",
+    };
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+
+    private static async Task<IPage> SignInAsync(IBrowser browser, Uri site, string email)
+    {
+        var context = await browser.NewContextAsync(new() { BaseURL = site.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("Account/Login");
+        await page.Locator("#Input\\.Email").FillAsync(email);
+        await page.Locator("#Input\\.Password").FillAsync(Seeding.Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync("**/activations");
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    [GeneratedRegex(@"(?:<link rel=""stylesheet"" href|<script src)=""([^""]+)""")]
+    private static partial Regex Assets();
+
+    // Resolves with the time (ms since 1970) at which the activation's code is in the page.
+    private const string CodeShownAt = """
+        id => new Promise(resolve => {
+            const selector = `[data-activation-id='${id}'] [data-testid=activation-code]`;
+            if (document.querySelector(selector)) return resolve(Date.now());
+            const observer = new MutationObserver(() => {
+                if (document.querySelector(selector)) { observer.disconnect(); resolve(Date.now()); }
+            });
+            observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+        })
+        """;
+
+    private sealed record StatsAnswer(Dictionary<string, long> ByPath, Dictionary<int, long> StatusReadIntervals);
+}

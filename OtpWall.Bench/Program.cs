@@ -1,0 +1,46 @@
+using System.Globalization;
+using OtpWall.Bench;
+
+// scripts/bench.sh: dotnet OtpWall.Bench.dll --app DIR --sandbox DIR --template DIR [--quick]
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[p.i + 1] : "");
+var quick = options.ContainsKey("quick");
+var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
+    options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
+var rows = new List<string[]>();
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, bytes
+bool Runs(string part) => only is null || only.Split(',').Contains(part);
+
+foreach (var (n, keys) in !Runs("polling") ? [] : quick ? [(40, 4)] : new[] { (200, 10), (1000, 50), (2000, 100) })
+    foreach (var latency in new[] { 0, 150 })
+    {
+        var poll = await bench.PollingAsync(n, keys, latency);
+        var target = n >= 2000 ? 0.90 : 0.95;
+        rows.Add([$"Poll intervals, {n} young activations, {keys} keys, {latency} ms round trip",
+            $"p50 {poll.P50:0} ms · p95 {poll.P95:0} ms · {poll.WithinShare:P1} within 2.5 s · {poll.ReadsPerSecond:0}/{n / 2.0:0} reads/s",
+            n >= 1000 ? $"≥ {target:P0} within 2.5 s" : "—", n >= 1000 ? Verdict(poll.WithinShare >= target) : ""]);
+        rows.Add([$"Dashboard CPU and memory, same", $"{poll.CpuShare:P0} of one core · {poll.RssMiB:0} MiB RSS",
+            n >= 1000 ? "< 50 % of one core" : "—", n >= 1000 ? Verdict(poll.CpuShare < 0.5) : ""]);
+    }
+
+var sms = Runs("sms") ? await bench.SmsToScreenAsync(quick ? 4 : 16) : [];
+if (Runs("sms")) rows.Add(["SMS to screen (real browser, 2 s interval)", $"median {Stats.Percentile(sms, 50):0.00} s · p95 {Stats.Percentile(sms, 95):0.00} s ({sms.Count} codes)",
+    "median ≤ 1.2 s, p95 ≤ 2.2 s", Verdict(Stats.Percentile(sms, 50) <= 1.2 && Stats.Percentile(sms, 95) <= 2.2)]);
+var circuit = Runs("circuit") ? await bench.MemoryPerCircuitAsync(quick ? 4 : 30) : 0;
+if (Runs("circuit")) rows.Add(["Memory per open /activations tab (10 rows)", $"{circuit:0.00} MiB", "≤ 1.5 MiB", Verdict(circuit <= 1.5)]);
+var (ours, template) = Runs("start") ? await bench.ColdStartAsync(quick ? 1 : 5) : (0, 0);
+if (Runs("start")) rows.Add(["Cold start to the sign-in page", $"{ours:0.00} s (template {template:0.00} s, ×{ours / template:0.00})", "≤ 1.3 × template", Verdict(ours <= 1.3 * template)]);
+var bytes = Runs("bytes") ? await bench.FirstPageBytesAsync() : 0;
+if (Runs("bytes")) rows.Add(["First page (sign-in) bytes over the wire", $"{bytes / 1024.0:0} KiB (compressed, HTML + CSS + JS)", "—", ""]);
+
+Console.WriteLine();
+Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {Bench.MemoryGiB():0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}{(quick ? " (--quick: small N, short windows; figures not comparable)" : "")}");
+Console.WriteLine();
+Console.WriteLine("| measure | result | target | |");
+Console.WriteLine("|---|---|---|---|");
+foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+return 0;
+
+static string Verdict(bool met) => met ? "met" : "**not met**";
+
+internal sealed record PollResult(double P50, double P95, double WithinShare, double ReadsPerSecond, double CpuShare, double RssMiB);

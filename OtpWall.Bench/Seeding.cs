@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using OtpWall.Core;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.Activations;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Catalogue;
+using OtpWall.Core.Data;
+
+namespace OtpWall.Bench;
+
+/// <summary>
+/// People, keys and open activations, made through the product's own services (registration, the key vault, purchases)
+/// in the data folder the dashboard then runs on. The poller is not started here: only the dashboard polls.
+/// </summary>
+internal sealed class Seeding : IAsyncDisposable
+{
+    public const string Password = "correct horse battery staple";
+    private static readonly (string Service, string Country)[] Pairs =
+        [("telegram", "PK"), ("whatsapp", "IN"), ("google", "US"), ("discord", "DE"), ("facebook", "BR"), ("instagram", "ID")];
+    private readonly ServiceProvider _services;
+    private readonly HttpClient _control;
+
+    private Seeding(ServiceProvider services, HttpClient control) => (_services, _control) = (services, control);
+
+    public static async Task<Seeding> OpenAsync(string dataDirectory, Uri sandboxRoot)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OtpWall:DataDirectory"] = dataDirectory,
+            ["OtpWall:Upstream:BaseUrl"] = new Uri(sandboxRoot, "sandbox/v1").ToString(),
+        }).Build());
+        services.AddSingleton<IHostEnvironment>(new BenchEnvironment(dataDirectory));
+        services.AddLogging();
+        services.AddOtpWallCore();
+        services.AddIdentityCore<ApplicationUser>().AddOtpWallAccountRules();
+        var provider = services.BuildServiceProvider();
+        await provider.PrepareOtpWallDatabaseAsync();
+        return new Seeding(provider, new HttpClient { BaseAddress = new Uri(sandboxRoot, "sandbox/control/") });
+    }
+
+    /// <summary><paramref name="people"/> people with a key each, and <paramref name="activations"/> open numbers among them.</summary>
+    public async Task<IReadOnlyList<(string Email, string UserId)>> PeopleWithNumbersAsync(int people, int activations)
+    {
+        var registration = _services.GetRequiredService<RegistrationService>();
+        var made = new List<(string, string)>();
+        for (var i = 0; i < people; i++)
+        {
+            var email = $"bench-{i}-{Guid.NewGuid().ToString("N")[..6]}@example.com";
+            var user = (await registration.RegisterAsync(email, Password, null)).User ?? throw new InvalidOperationException("Registration failed.");
+            if (i == 0 && await registration.GetPolicyAsync() != RegistrationPolicy.Open) await registration.SetPolicyAsync(user.Id, RegistrationPolicy.Open);
+            var account = await (await _control.PostAsJsonAsync("keys", new { balance = 100_000m })).Content.ReadFromJsonAsync<AccountAnswer>();
+            await _services.GetRequiredService<ApiKeyVault>().SaveAsync(user.Id, OtpWallApiKey.Parse(account!.Key));
+            made.Add((email, user.Id));
+        }
+        var buyer = _services.GetRequiredService<ActivationService>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (person, cancellationToken) =>
+        {
+            for (var n = person; n < activations; n += people)
+            {
+                var (service, country) = Pairs[n % Pairs.Length];
+                var bought = await buyer.BuyAsync(made[person].Item2, Guid.NewGuid(), new Service(service, service), new Country(country, country), cancellationToken);
+                if (bought.Outcome != BuyOutcome.Bought) throw new InvalidOperationException("A seeding purchase failed: " + bought.Message);
+            }
+        });
+        return made;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _control.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    private sealed record AccountAnswer(string Key);
+
+    private sealed class BenchEnvironment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Production";
+        public string ApplicationName { get; set; } = "OtpWall.Bench";
+        public string ContentRootPath { get; set; } = root;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
