@@ -62,7 +62,9 @@ public sealed partial class ActivationPoller(
                     Interlocked.Increment(ref _inFlight);
                     _ = RunAsync(due, stoppingToken);
                 }
-                var wait = _schedule.NextDue() is { } next ? next - time.GetUtcNow() : TimeSpan.FromSeconds(1);
+                // At the cap, the next finished poll wakes the loop; otherwise the next due poll does.
+                var wait = Volatile.Read(ref _inFlight) >= options.Value.MaxConcurrentPolls ? TimeSpan.FromSeconds(1)
+                    : _schedule.NextDue() is { } next ? next - time.GetUtcNow() : TimeSpan.FromSeconds(1);
                 await _wake.WaitAsync(TimeSpan.FromTicks(Math.Clamp(wait.Ticks, TimeSpan.FromMilliseconds(5).Ticks, TimeSpan.TicksPerSecond)), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -257,10 +259,17 @@ public sealed partial class ActivationPoller(
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var open = await db.Activations.AsNoTracking().Include(a => a.Messages)
-            .Where(a => a.NextPollAt != null && a.UpstreamId != null).ToListAsync(cancellationToken);
-        foreach (var activation in open.Where(a => !_schedule.IsTracked(a.Id)))
-            _schedule.Track(TrackedActivation.From(activation, activation.NextPollAt!.Value));
+        var openIds = await db.Activations.Where(a => a.NextPollAt != null && a.UpstreamId != null).Select(a => a.Id).ToListAsync(cancellationToken);
+        var missing = openIds.Where(id => !_schedule.IsTracked(id)).ToList();
+        if (missing.Count == 0) return;
+        // Only what the schedule lacks is read in full (usually nothing, after the start).
+        foreach (var batch in missing.Chunk(500))
+        {
+            var activations = await db.Activations.AsNoTracking().Include(a => a.Messages)
+                .Where(a => batch.Contains(a.Id) && a.NextPollAt != null).ToListAsync(cancellationToken);
+            foreach (var activation in activations.Where(a => !_schedule.IsTracked(a.Id)))
+                _schedule.Track(TrackedActivation.From(activation, activation.NextPollAt!.Value));
+        }
     }
 
     private void Wake()
