@@ -39,6 +39,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddSingleton<DatabaseReadiness>();
         services.AddDbContextFactory<OtpWallDbContext>((provider, options) =>
             options.UseSqlite($"Data Source={provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DatabasePath}"));
 

@@ -7,9 +7,20 @@ var builder = WebApplication.CreateBuilder(AppSettingsLocation.BuilderOptions(ar
 builder.AddDashboard();
 
 var app = builder.Build();
-await app.Services.PrepareOtpWallDatabaseAsync();
+// The database is prepared while the server starts; requests and start-up work wait for it (DatabaseReadiness).
+var database = Task.Run(() => app.Services.PrepareOtpWallDatabaseAsync());
 app.UseDashboard();
-await app.RunAsync();
+await app.StartAsync();
+try
+{
+    await database;
+}
+catch
+{
+    await app.StopAsync(); // a database that cannot be prepared stops the server, with the error
+    throw;
+}
+await app.WaitForShutdownAsync();
 return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>

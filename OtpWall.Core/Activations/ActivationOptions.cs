@@ -53,4 +53,12 @@ public sealed class ActivationOptions
     /// <summary>How often the poller looks in the database for open activations it does not follow yet.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after the server starts the poller waits before it loads the open activations: the first pages people
+    /// open after a restart are served first (loading compiles the poller's queries, a few hundred ms of a small VPS).
+    /// A number bought meanwhile has its first poll when the wait ends.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -19,6 +19,7 @@ namespace OtpWall.Core.Activations;
 /// </summary>
 public sealed partial class ActivationPoller(
     IDbContextFactory<OtpWallDbContext> databases,
+    DatabaseReadiness readiness,
     ApiKeyVault vault,
     OtpWallClientFactory clients,
     BalanceMovements movements,
@@ -45,6 +46,8 @@ public sealed partial class ActivationPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Delay(options.Value.StartDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await readiness.Ready.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var lastSync = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -24,6 +24,7 @@ internal static class DashboardHosting
         services.AddOtpWallCore(client => client.AddHttpMessageHandler<SandboxLoopbackHandler>());
         services.AddOtpWallKeyRingCertificate(builder.Configuration);
         services.AddSingleton<SandboxKeyIssuer>();
+        services.AddHostedService<StartupWarmUp>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(options =>
@@ -78,6 +79,8 @@ internal static class DashboardHosting
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        var database = app.Services.GetRequiredService<DatabaseReadiness>();
+        app.Use((context, next) => database.Ready.IsCompletedSuccessfully ? next(context) : WaitForDatabaseAsync(database, context, next));
         app.UseWebHardening();
         if (!app.Environment.IsDevelopment())
         {
@@ -98,5 +101,12 @@ internal static class DashboardHosting
         app.MapHealthEndpoint();
         app.MapSandboxWhenOn();
         return app;
+    }
+
+    // Only the requests of the first moments after a start wait here.
+    private static async Task WaitForDatabaseAsync(DatabaseReadiness database, HttpContext context, RequestDelegate next)
+    {
+        await database.Ready.WaitAsync(context.RequestAborted);
+        await next(context);
     }
 }

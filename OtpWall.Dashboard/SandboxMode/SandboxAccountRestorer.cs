@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Data;
 using OtpWall.Sandbox;
 
 namespace OtpWall.Dashboard.SandboxMode;
@@ -10,11 +11,12 @@ namespace OtpWall.Dashboard.SandboxMode;
 /// balance) when the dashboard starts in sandbox mode.
 /// </summary>
 internal sealed class SandboxAccountRestorer(
-    UpstreamMode mode, ApiKeyVault vault, SandboxSimulator simulator, IOptions<SandboxModeOptions> options) : IHostedService
+    UpstreamMode mode, DatabaseReadiness database, ApiKeyVault vault, SandboxSimulator simulator, IOptions<SandboxModeOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!mode.InApp) return;
+        await database.Ready.WaitAsync(cancellationToken);
         foreach (var userId in await vault.UsersWithKeysAsync(cancellationToken))
         {
             if ((await vault.GetAsync(userId, cancellationToken)).Key is { } key && !simulator.AccountExists(key.Reveal()))
