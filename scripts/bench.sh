@@ -24,7 +24,8 @@ dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$work/sandb
 dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$work/bench" --nologo -v quiet >&2
 # The .NET 10 Blazor Web App template with Individual accounts, published the same way: the yardstick for cold start.
 (cd "$work" && dotnet new blazor --auth Individual --interactivity Server --all-interactive -n Template -o template >/dev/null \
-  && dotnet publish template/Template.csproj -c Release -o template-app --nologo -v quiet) >&2
+  && dotnet publish template/Template.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o template-app \
+    --nologo -v quiet) >&2
 
 echo "Measuring…" >&2
 dotnet "$work/bench/OtpWall.Bench.dll" --app "$work/app" --sandbox "$work/sandbox" --template "$work/template-app" "$@"
