@@ -48,6 +48,29 @@ public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClass
     });
 
     [Fact]
+    public Task TheThemeToggle_RepaintsAtOnce_AndFollowingTheSystemFollowsItLive() => JourneyAsync(async () =>
+    {
+        var member = await MemberAsync("night-shift", colorScheme: "dark");
+        await member.GoToAsync("activations");
+        Assert.True(await BodyIsDarkAsync(member.Page), "A dark system's page is painted light.");
+        var toggle = member.Page.GetByTestId("theme-toggle");
+
+        await toggle.ClickAsync(); // follows the system → light
+        await Expect(toggle).ToHaveAttributeAsync("aria-label", "Theme: light. Switch to dark");
+        Assert.False(await BodyIsDarkAsync(member.Page), "Light was chosen, the page stayed dark.");
+        await toggle.ClickAsync(); // → dark
+        await Expect(toggle).ToHaveAttributeAsync("aria-label", "Theme: dark. Switch to follow the system");
+        Assert.True(await BodyIsDarkAsync(member.Page), "Dark was chosen, the page stayed light.");
+        await toggle.ClickAsync(); // → follows the system again, and then the system changes
+        await Expect(toggle).ToHaveAttributeAsync("aria-label", "Theme: follows the system. Switch to light");
+        await member.Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        Assert.False(await BodyIsDarkAsync(member.Page), "The system turned light, the page stayed dark.");
+
+        await member.GoToAsync("history"); // the choice is kept for the next page the server paints
+        Assert.False(await BodyIsDarkAsync(member.Page), "The next page is not painted as the system is.");
+    });
+
+    [Fact]
     public Task AMessage_NeverCoversTheCountdownOfACardAtTheBottomRightOfTheScreen() => JourneyAsync(async () =>
     {
         var member = await MemberWithSandboxKeyAsync("hurried");
@@ -78,4 +101,7 @@ public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClass
             Assert.True(box.X >= 0 && box.X + box.Width <= viewport + 0.5, $"{element} reaches from {box.X} to {box.X + box.Width} px on {page.Url}.");
         }
     }
+
+    private static async Task<bool> BodyIsDarkAsync(IPage page) => (await page.EvaluateAsync<double[]>(
+        "() => getComputedStyle(document.body).backgroundColor.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)")).Average() < 80;
 }

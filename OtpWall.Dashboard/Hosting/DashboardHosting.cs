@@ -25,6 +25,7 @@ internal static class DashboardHosting
         services.AddOtpWallKeyRingCertificate(builder.Configuration);
         services.AddSingleton<SandboxKeyIssuer>();
         services.AddHostedService<StartupWarmUp>();
+        services.AddSingleton<ThemeStyles>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(options =>
@@ -88,7 +89,6 @@ internal static class DashboardHosting
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseColorSchemeHint();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

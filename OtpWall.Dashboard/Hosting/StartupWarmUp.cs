@@ -1,16 +1,17 @@
 using Microsoft.AspNetCore.Identity;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
+using OtpWall.Dashboard.Components.Theme;
 
 namespace OtpWall.Dashboard.Hosting;
 
 /// <summary>
 /// EF Core's first query in a process costs a few hundred ms (its services are built and its query pipeline compiled).
-/// As soon as the database is ready, the queries of the sign-in page and of signing in run once in the background, so
-/// that the first person after a restart does not wait for that.
+/// As soon as the database is ready, the queries of the sign-in page and of signing in run once in the background (and
+/// the palettes are written), so that the first person after a restart does not wait for that.
 /// </summary>
 internal sealed partial class StartupWarmUp(
-    DatabaseReadiness database, RegistrationService registration, IServiceScopeFactory scopes,
+    DatabaseReadiness database, RegistrationService registration, ThemeStyles themes, IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime, ILogger<StartupWarmUp> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -25,6 +26,7 @@ internal sealed partial class StartupWarmUp(
     {
         try
         {
+            await themes.GetAsync();
             await database.Ready.WaitAsync(stopping);
             await registration.DecideAsync(null, stopping);
             await using var scope = scopes.CreateAsyncScope();

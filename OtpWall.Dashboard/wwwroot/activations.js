@@ -9,6 +9,20 @@ window.otpwallActivations = (function () {
     }
     window.addEventListener("focus", restoreTitle);
 
+    // The cards' countdowns, from the expiry the server wrote (data-expires, ms since 1970), as ActivationCard words
+    // them. The text node Blazor rendered is updated in place, so that its own later updates still land.
+    function tick() {
+        var now = Date.now();
+        document.querySelectorAll("[data-testid=activation-countdown][data-expires]").forEach(function (countdown) {
+            var seconds = Math.ceil((Number(countdown.dataset.expires) - now) / 1000);
+            var text = seconds > 0 ? Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0") + " left" : "time is up";
+            var node = countdown.firstChild;
+            if (node && node.nodeType === Node.TEXT_NODE && node.nodeValue !== text) node.nodeValue = text;
+            countdown.classList.toggle("countdown-soon", seconds <= 120);
+        });
+    }
+    setInterval(tick, 1000);
+
     function beep() {
         var Context = window.AudioContext || window.webkitAudioContext;
         if (!Context) return;

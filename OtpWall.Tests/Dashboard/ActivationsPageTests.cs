@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
@@ -30,6 +31,20 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
 
         cut.WaitForAssertion(() => Assert.Contains("No activations right now", cut.Markup, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=activation-row]"));
+    }
+
+    [Fact]
+    public async Task TurningOffAutomaticCancel_IsSaved_AndTheSwitchShowsIt()
+    {
+        var cut = Render<ActivationsPage>();
+        var toggle = cut.WaitForElement("[data-testid=activations-autocancel]");
+        Assert.Equal("true", toggle.GetAttribute("aria-checked"));
+
+        await toggle.ChangeAsync(new ChangeEventArgs { Value = false });
+
+        cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("[data-testid=activations-autocancel]").GetAttribute("aria-checked")));
+        Assert.False(await Services.GetRequiredService<BuyPreferences>().AutoCancelUnansweredAsync(UserId));
+        Assert.False(Render<ActivationsPage>().WaitForElement("[data-testid=activations-autocancel]").HasAttribute("checked"));
     }
 
     [Fact]
