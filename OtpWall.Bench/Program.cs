@@ -23,7 +23,7 @@ foreach (var (n, keys) in !Runs("polling") ? [] : quick ? [(40, 4)] : new[] { (2
             n >= 1000 ? "< 50 % of one core" : "—", n >= 1000 ? Verdict(poll.CpuShare < 0.5) : ""]);
     }
 
-var sms = Runs("sms") ? await bench.SmsToScreenAsync(quick ? 4 : 16) : [];
+var sms = Runs("sms") ? await bench.SmsToScreenAsync(quick ? 4 : 40) : [];
 if (Runs("sms")) rows.Add(["SMS to screen (real browser, 2 s interval)", $"median {Stats.Percentile(sms, 50):0.00} s · p95 {Stats.Percentile(sms, 95):0.00} s ({sms.Count} codes)",
     "median ≤ 1.2 s, p95 ≤ 2.2 s", Verdict(Stats.Percentile(sms, 50) <= 1.2 && Stats.Percentile(sms, 95) <= 2.2)]);
 var circuit = Runs("circuit") ? await bench.MemoryPerCircuitAsync(quick ? 4 : 30) : 0;
