@@ -51,6 +51,32 @@ public sealed class SignInProtectionTests
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/Account/Login/")]
+    [InlineData("/account/LOGIN")]
+    [InlineData("/ACCOUNT/login/")]
+    [InlineData("/Account/%4Cogin")]
+    public async Task TheLimit_CountsEverySpellingOfTheSignInPage(string spelling)
+    {
+        await using var host = new DashboardHost(settings: new Dictionary<string, string?> { ["OtpWall:Accounts:AttemptsPerMinute"] = "3" });
+        using var session = host.NewSession();
+        var fields = new Dictionary<string, string> { ["Input.Email"] = "someone@example.com", ["Input.Password"] = "whatever password" };
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            using var allowed = await session.SubmitAsync(spelling, "login", fields, tokenFrom: "/Account/Login");
+            // A real attempt at signing in: the page answers it with its error, not "not found".
+            Assert.Contains("Wrong e-mail or password.", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var limited = await session.SubmitAsync(spelling, "login", fields, tokenFrom: "/Account/Login");
+        using var register = await session.SubmitAsync("/Account/Register/", "register",
+            new Dictionary<string, string> { ["Input.Email"] = "new@example.com", ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password },
+            tokenFrom: "/Account/Register");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, register.StatusCode);
+    }
+
     [Fact]
     public async Task ADisabledUser_CannotSignIn_AndTheirOpenSessionEnds()
     {

@@ -21,7 +21,7 @@ internal static class AccountRateLimiting
             var perMinute = security.Value.AttemptsPerMinute;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsAccountPost(context.Request)
+                IsAccountPost(context)
                     ? RateLimitPartition.GetFixedWindowLimiter(
                         context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
@@ -38,9 +38,12 @@ internal static class AccountRateLimiting
         return services;
     }
 
-    private static bool IsAccountPost(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) &&
-        LimitedPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+    // By the page a post reaches (routing has run), not by how its path is spelled: "/Account/Login/" and
+    // "/account/LOGIN" are the same sign-in page.
+    private static bool IsAccountPost(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) &&
+        context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } page } &&
+        LimitedPaths.Any(path => string.Equals(path, page.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
 
     private const string TooManyAttemptsPage = """
         <!DOCTYPE html>
