@@ -24,6 +24,8 @@ public sealed partial class BrowserlessSession : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _http.PostAsync(path, content);
+
     public async Task<string> GetPageAsync(string path)
     {
         using var response = await _http.GetAsync(path);

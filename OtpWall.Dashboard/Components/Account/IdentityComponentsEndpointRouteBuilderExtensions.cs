@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using OtpWall.Core.Accounts;
@@ -11,13 +12,18 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var accountGroup = endpoints.MapGroup("/Account");
-        accountGroup.MapPost("/Logout", async ([FromServices] SignInManager<ApplicationUser> signInManager, [FromForm] string? returnUrl) =>
+        accountGroup.MapPost("/Logout", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signInManager) =>
         {
+            // A post without a valid token (forged, or a form left open too long) is refused before its form is read
+            // (reading it would throw: a 500).
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+                return Results.Text("This sign-out form has expired. Reload the page and sign out again.", "text/plain", statusCode: StatusCodes.Status400BadRequest);
+            var returnUrl = (await context.Request.ReadFormAsync(context.RequestAborted))["ReturnUrl"].ToString();
             await signInManager.SignOutAsync();
-            var target = returnUrl is { Length: > 0 } && !returnUrl.StartsWith('/') && !returnUrl.Contains("//", StringComparison.Ordinal)
-                && !returnUrl.Contains('\\', StringComparison.Ordinal) ? returnUrl : "";
-            return TypedResults.LocalRedirect($"~/{target}");
-        });
+            var target = returnUrl is { Length: > 0 } && !returnUrl.Contains("//", StringComparison.Ordinal)
+                && !returnUrl.Contains('\\', StringComparison.Ordinal) && LocalUrl.IsLocal($"~/{returnUrl}") ? returnUrl : "";
+            return Results.LocalRedirect($"~/{target}");
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return accountGroup;
     }
 }

@@ -24,7 +24,9 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         if (!Uri.IsWellFormedUriString(uri, UriKind.Relative) || uri.StartsWith("//", StringComparison.Ordinal) ||
             uri.StartsWith("/\\", StringComparison.Ordinal))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            // Only an address on this site is followed; another site's, or a malformed one, leads home (not to a 500).
+            uri = uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase) && Uri.IsWellFormedUriString(uri, UriKind.Absolute)
+                ? navigationManager.ToBaseRelativePath(uri) : "";
         }
         navigationManager.NavigateTo(uri);
     }

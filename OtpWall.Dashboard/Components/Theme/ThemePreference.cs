@@ -40,9 +40,7 @@ public static class ThemePreference
         endpoints.MapGet("/theme", (HttpContext context, string? mode, string? returnUrl) =>
         {
             Write(context.Response, Enum.TryParse<ThemeMode>(mode, ignoreCase: true, out var chosen) ? chosen : ThemeMode.System);
-            var local = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal);
-            return Results.LocalRedirect(local ? returnUrl! : "/");
+            return Results.LocalRedirect(returnUrl is ['/', ..] && Account.LocalUrl.IsLocal(returnUrl) ? returnUrl : "/");
         }).AllowAnonymous();
 }
 
