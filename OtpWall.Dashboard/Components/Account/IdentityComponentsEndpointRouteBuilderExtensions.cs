@@ -20,9 +20,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
                 return Results.Text("This sign-out form has expired. Reload the page and sign out again.", "text/plain", statusCode: StatusCodes.Status400BadRequest);
             var returnUrl = (await context.Request.ReadFormAsync(context.RequestAborted))["ReturnUrl"].ToString();
             await signInManager.SignOutAsync();
-            var target = returnUrl is { Length: > 0 } && !returnUrl.Contains("//", StringComparison.Ordinal)
-                && !returnUrl.Contains('\\', StringComparison.Ordinal) && LocalUrl.IsLocal($"~/{returnUrl}") ? returnUrl : "";
-            return Results.LocalRedirect($"~/{target}");
+            // The form sends the page's address relative to the site ("wallet"); anything that would leave it leads home.
+            return Results.LocalRedirect(LocalUrl.IsLocal($"~/{returnUrl}") ? $"~/{returnUrl}" : "~/");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
         return accountGroup;
     }

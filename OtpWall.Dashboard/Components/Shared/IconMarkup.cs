@@ -19,4 +19,13 @@ internal static class IconMarkup
         builder.AddMarkupContent(6, svg);
         builder.CloseElement();
     };
+
+    /// <summary>The icon at the start of a button, as MudButton's StartIcon draws it.</summary>
+    public static RenderFragment ButtonStart(string svg) => builder =>
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "mud-button-icon-start mud-button-icon-size-medium");
+        builder.AddContent(2, Draw(svg));
+        builder.CloseElement();
+    };
 }
