@@ -10,6 +10,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
+using OtpWall.Core.Spending;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
@@ -36,6 +37,7 @@ public static class OtpWallCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SpendingOptions>().BindConfiguration(SpendingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -51,6 +53,10 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<OtpWallClientFactory>();
         services.AddSingleton<ApiKeyVault>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<TeamKeyVault>();
+        services.AddSingleton<PayingKeys>();
+        services.AddSingleton<SpendingService>();
+        services.AddSingleton<TeamKeyService>();
         services.AddSingleton<WalletService>();
         services.AddSingleton<BalanceMovements>();
         services.AddSingleton<RegistrationService>();

@@ -9,4 +9,7 @@ public sealed class InstanceSettings
 
     /// <summary>Chosen by an administrator; unset means <see cref="RegistrationOptions.DefaultPolicy"/>.</summary>
     public RegistrationPolicy? RegistrationPolicy { get; set; }
+
+    /// <summary>Below this team balance, everyone who buys with the team key sees a warning; null: no warning.</summary>
+    public decimal? TeamLowBalanceThreshold { get; set; }
 }

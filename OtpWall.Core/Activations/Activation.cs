@@ -31,6 +31,9 @@ public sealed class Activation
     /// <summary>The fingerprint of the key that bought it: it is followed, completed and cancelled with that key only.</summary>
     public string? KeyFingerprint { get; set; }
 
+    /// <summary>Whose account paid: the buyer's own key or the team key (the fingerprint says which of its keys).</summary>
+    public ApiKeys.Payer Payer { get; set; }
+
     public string? RawStatus { get; set; }
 
     /// <summary>The code extracted from the latest SMS.</summary>
@@ -39,6 +42,12 @@ public sealed class Activation
     public decimal? Price { get; set; }
 
     public string? Currency { get; set; }
+
+    /// <summary>
+    /// The price could not be measured (another purchase or refund of the same account moved its balance at the same
+    /// time): it is the pair's last known price.
+    /// </summary>
+    public bool PriceEstimated { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

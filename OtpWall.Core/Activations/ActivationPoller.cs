@@ -21,6 +21,7 @@ public sealed partial class ActivationPoller(
     IDbContextFactory<OtpWallDbContext> databases,
     DatabaseReadiness readiness,
     ApiKeyVault vault,
+    TeamKeyVault teamVault,
     OtpWallClientFactory clients,
     BalanceMovements movements,
     BuyPreferences preferences,
@@ -30,7 +31,7 @@ public sealed partial class ActivationPoller(
     ILogger<ActivationPoller> logger) : BackgroundService
 {
     private readonly PollSchedule _schedule = new(options.Value.MaxReadsPerKeyPerSecond);
-    private readonly PollerKeyCache _keys = new(vault, time, options.Value.KeyCacheLifetime);
+    private readonly PollerKeyCache _keys = new(vault, teamVault, time, options.Value.KeyCacheLifetime);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile bool _loaded;
@@ -132,7 +133,7 @@ public sealed partial class ActivationPoller(
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        if (await _keys.GetAsync(tracked.UserId, tracked.KeyFingerprint, cancellationToken) is not { } key)
+        if (await _keys.GetAsync(tracked.UserId, tracked.Payer, tracked.KeyFingerprint, cancellationToken) is not { } key)
             return now + settings.MaxErrorBackoff;
 
         var client = clients.Create();
@@ -188,7 +189,7 @@ public sealed partial class ActivationPoller(
         var (changed, codeArrived) = snapshot is null ? (false, false) : ActivationUpdates.Apply(activation, snapshot, now);
         if (activation.Status.IsFinal())
         {
-            if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) movements.Note(activation.UserId);
+            if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) movements.Note(PayingKeys.AccountOf(activation.UserId, activation.Payer));
         }
         else if (CloseIfLongExpired(activation, now))
         {
@@ -199,7 +200,7 @@ public sealed partial class ActivationPoller(
             activation.NextPollAt = ActivationUpdates.NextPoll(activation.Status, activation.CreatedAt, tracked.Anchor, now, options.Value);
         }
         await db.SaveChangesAsync(cancellationToken);
-        if (activation.ClosedAt is not null) await vault.PruneRetiredAsync(activation.UserId, cancellationToken);
+        if (activation.ClosedAt is not null) await new PayingKeys(vault, teamVault).PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
         if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
         if (activation.NextPollAt is not { } next) return null;
         _schedule.Track(TrackedActivation.From(activation, next));

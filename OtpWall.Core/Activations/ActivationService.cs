@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.Spending;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
@@ -30,7 +31,8 @@ public sealed record ActivationActionResult(bool Confirmed, string Message);
 /// </summary>
 public sealed partial class ActivationService(
     IDbContextFactory<OtpWallDbContext> databases,
-    ApiKeyVault vault,
+    PayingKeys keys,
+    SpendingService spending,
     OtpWallClientFactory clients,
     WalletService wallet,
     BalanceMovements movements,
@@ -46,15 +48,19 @@ public sealed partial class ActivationService(
     /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
     /// user has one purchase in flight at a time, whatever tab it comes from. <paramref name="cancellationToken"/> stops it
     /// only before the purchase is sent: once it has left, it is seen through and recorded whatever happens to the caller.
+    /// <paramref name="payer"/> says whose account pays; the member's key mode and team-key limits are checked first.
     /// </summary>
-    public async Task<BuyResult> BuyAsync(string userId, Guid attemptId, Service service, Country country, CancellationToken cancellationToken = default)
+    public async Task<BuyResult> BuyAsync(
+        string userId, Guid attemptId, Service service, Country country, Payer payer = Payer.Own, CancellationToken cancellationToken = default)
     {
         var gate = _purchaseGates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
             return new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish.");
         try
         {
-            return await BuyOnceAsync(userId, attemptId, service, country, cancellationToken);
+            // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
+            // tabs cannot both pass it at once, and a limit is crossed by one purchase at most.
+            return await BuyOnceAsync(userId, attemptId, service, country, payer, cancellationToken);
         }
         finally
         {
@@ -77,7 +83,8 @@ public sealed partial class ActivationService(
         notifier.Publish(userId, new ActivationChange(activationId, false));
     }
 
-    private async Task<BuyResult> BuyOnceAsync(string userId, Guid attemptId, Service service, Country country, CancellationToken cancellationToken)
+    private async Task<BuyResult> BuyOnceAsync(
+        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await db.Activations.Include(a => a.Messages)
@@ -85,11 +92,28 @@ public sealed partial class ActivationService(
             return new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
                 ActivationView.From(earlier), "This purchase was already made.");
 
-        var stored = await vault.GetAsync(userId, cancellationToken);
+        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return new BuyResult(BuyOutcome.Refused, null, refusal);
+        var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
         if (stored.Key is not { } key) return new BuyResult(BuyOutcome.Refused, null, stored.Problem!);
 
         var client = clients.Create();
-        var movementsBefore = movements.Count(userId);
+        var account = PayingKeys.AccountOf(userId, payer);
+        // Several people may spend from the team key at once: the window tells whether anything else moved its balance.
+        var window = movements.Begin(account);
+        try
+        {
+            return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
+        }
+        finally
+        {
+            window.End();
+        }
+    }
+
+    private async Task<BuyResult> SendAsync(
+        OtpWallDbContext db, OtpWallClient client, OtpWallApiKey key, BalanceMovements.PurchaseWindow window,
+        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
+    {
         Wallet.Balance? before;
         try
         {
@@ -110,7 +134,7 @@ public sealed partial class ActivationService(
         {
             Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
             Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
-            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.", KeyFingerprint = key.Fingerprint,
+            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.", KeyFingerprint = key.Fingerprint, Payer = payer,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Activations.Add(activation);
@@ -129,7 +153,7 @@ public sealed partial class ActivationService(
             activation.Note = null;
             activation.UpdatedAt = now;
             activation.NextPollAt = now + options.Value.FastPollInterval;
-            await RecordPriceAsync(activation, client, key, before, userId, movementsBefore);
+            await RecordPriceAsync(db, activation, client, key, before, window);
             await db.SaveChangesAsync(CancellationToken.None);
             poller.Track(activation);
             LogBought(logger, activation.Id, service.Code, country.Code);
@@ -160,29 +184,41 @@ public sealed partial class ActivationService(
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync();
-        movements.Note(activation.UserId);
+        movements.Note(PayingKeys.AccountOf(activation.UserId, activation.Payer));
         notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
 
-    // The API has no price list: the price is the balance before minus after, when nothing else moved it in between.
+    // The API has no price list: the price is the balance before minus after, when nothing else moved that account's
+    // balance in between (another member's purchase or refund with the same team key). Otherwise it is the pair's last
+    // known price, marked as estimated, so budgets still count it.
     private async Task RecordPriceAsync(
-        Activation activation, OtpWallClient client, OtpWallApiKey key, Wallet.Balance? before, string userId, int movementsBefore)
+        OtpWallDbContext db, Activation activation, OtpWallClient client, OtpWallApiKey key, Wallet.Balance? before, BalanceMovements.PurchaseWindow window)
     {
+        Wallet.Balance? after = null;
         try
         {
-            var after = await client.GetBalanceAsync(key);
-            wallet.Record(userId, after);
-            if (before is not null && before.Currency == after.Currency && before.Amount > after.Amount &&
-                movements.Count(userId) == movementsBefore)
-            {
-                activation.Price = before.Amount - after.Amount;
-                activation.Currency = after.Currency;
-            }
+            after = await client.GetBalanceAsync(key);
         }
         catch (OtpWallException)
         {
-            wallet.Forget(userId);
+        }
+        var alone = window.End();
+        if (after is null) wallet.Forget(window.Account);
+        else wallet.Record(window.Account, after);
+        if (alone && before is not null && after is not null && before.Currency == after.Currency && before.Amount > after.Amount)
+        {
+            activation.Price = before.Amount - after.Amount;
+            activation.Currency = after.Currency;
+            return;
+        }
+        var currency = after?.Currency ?? before?.Currency;
+        if (await SpendingService.LastPriceAsync(db, activation.Service, activation.Country, currency, CancellationToken.None) is { } last)
+        {
+            activation.Price = last;
+            activation.Currency = currency ?? await db.Activations.Where(a => a.Service == activation.Service && a.Country == activation.Country && a.Price == last)
+                .Select(a => a.Currency).FirstOrDefaultAsync();
+            activation.PriceEstimated = true;
         }
     }
 
@@ -195,7 +231,7 @@ public sealed partial class ActivationService(
         var view = ActivationView.From(activation);
         if (complete ? !view.CanComplete : !view.CanCancel)
             return new ActivationActionResult(false, complete ? "Only an activation that received an SMS can be completed." : "Only an activation still waiting for its SMS can be cancelled.");
-        var stored = await vault.GetForActivationAsync(userId, activation.KeyFingerprint, cancellationToken);
+        var stored = await keys.ForActivationAsync(userId, activation.Payer, activation.KeyFingerprint, cancellationToken);
         if (stored.Key is not { } key) return new ActivationActionResult(false, stored.Problem!);
 
         // Once the change is sent, the caller's cancellation is ignored: its answer and the status after it are recorded.
@@ -222,10 +258,10 @@ public sealed partial class ActivationService(
             refusal ??= ex.Message;
         }
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
-        if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(userId);
+        if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(PayingKeys.AccountOf(userId, activation.Payer));
         await db.SaveChangesAsync(CancellationToken.None);
         poller.Track(activation);
-        if (activation.ClosedAt is not null) await vault.PruneRetiredAsync(userId, CancellationToken.None);
+        if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(userId, activation.Payer, CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
         if (activation.Status == wanted) LogChanged(logger, activation.Id, wanted.ToContractName());
 

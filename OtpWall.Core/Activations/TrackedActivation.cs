@@ -14,6 +14,8 @@ internal sealed class TrackedActivation
 
     public string? KeyFingerprint { get; init; }
 
+    public ApiKeys.Payer Payer { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }
@@ -32,8 +34,11 @@ internal sealed class TrackedActivation
     /// <summary>Failed polls in a row (backoff); kept in memory only.</summary>
     public int Failures { get; set; }
 
-    /// <summary>The budget it is read under: one per key, so a person's replaced key keeps its own.</summary>
-    public string KeyId => KeyFingerprint is null ? UserId : UserId + "/" + KeyFingerprint;
+    /// <summary>The read budget it is polled under: one per key, so a person's replaced key keeps its own.</summary>
+    public string KeyId => KeyFingerprint is null ? Account : Account + "/" + KeyFingerprint;
+
+    /// <summary>The account that pays: the team key is one account, read under one budget, whoever bought with it.</summary>
+    public string Account => ApiKeys.PayingKeys.AccountOf(UserId, Payer);
 
     /// <summary>Whether OTPWALL's answer says the same as what is recorded.</summary>
     public bool Matches(ActivationSnapshot snapshot) =>
@@ -41,7 +46,7 @@ internal sealed class TrackedActivation
 
     public static TrackedActivation From(Activation activation, DateTimeOffset anchor) => new()
     {
-        Id = activation.Id, UserId = activation.UserId, UpstreamId = activation.UpstreamId!, KeyFingerprint = activation.KeyFingerprint,
+        Id = activation.Id, UserId = activation.UserId, UpstreamId = activation.UpstreamId!, KeyFingerprint = activation.KeyFingerprint, Payer = activation.Payer,
         CreatedAt = activation.CreatedAt, ExpiresAt = activation.ExpiresAt, Status = activation.Status, RawStatus = activation.RawStatus,
         LatestSms = activation.Messages.MaxBy(m => m.ReceivedAt)?.Text, AutoCancelled = activation.AutoCancelled, Anchor = anchor,
     };

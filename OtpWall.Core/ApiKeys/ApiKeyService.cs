@@ -37,7 +37,7 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
     {
         if (!OtpWallApiKey.TryParse(typed, out var key)) return new KeySaveResult(false, null, FormatMessage);
 
-        var check = await CheckAsync(key, cancellationToken);
+        var check = await CheckAsync(clients, key, cancellationToken);
         if (check.Outcome == KeyCheckOutcome.Refused)
             return new KeySaveResult(false, check,
                 "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.");
@@ -60,7 +60,8 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
         return removed;
     }
 
-    private async Task<KeyCheck> CheckAsync(OtpWallApiKey key, CancellationToken cancellationToken)
+    /// <summary>Tries a key against <c>/balance</c>.</summary>
+    internal static async Task<KeyCheck> CheckAsync(OtpWallClientFactory clients, OtpWallApiKey key, CancellationToken cancellationToken)
     {
         try
         {

@@ -16,16 +16,21 @@ public enum StoredKeyState
 }
 
 /// <summary>A user's key as read from the vault; <see cref="Key"/> is set only when <see cref="State"/> is Available.</summary>
-public sealed record StoredKeyLookup(StoredKeyState State, OtpWallApiKey? Key, string? LastFour, DateTimeOffset? SavedAt)
+public sealed record StoredKeyLookup(StoredKeyState State, OtpWallApiKey? Key, string? LastFour, DateTimeOffset? SavedAt, Payer Payer = Payer.Own)
 {
     public static StoredKeyLookup Missing { get; } = new(StoredKeyState.Missing, null, null, null);
 
+    public static StoredKeyLookup TeamMissing { get; } = new(StoredKeyState.Missing, null, null, null, Payer.Team);
+
     /// <summary>Why no key can be used, said the same way on every page; null when the key is available.</summary>
-    public string? Problem => State switch
+    public string? Problem => (State, Payer) switch
     {
-        StoredKeyState.Missing => "No OTPWALL API key is saved yet. Add one on the API key page.",
-        StoredKeyState.Unreadable =>
+        (StoredKeyState.Missing, Payer.Own) => "No OTPWALL API key is saved yet. Add one on the API key page.",
+        (StoredKeyState.Unreadable, Payer.Own) =>
             "Your saved API key can no longer be decrypted (the server's key ring changed). Enter it again on the API key page.",
+        (StoredKeyState.Missing, Payer.Team) => "No team key is saved. An administrator adds it on the Team page.",
+        (StoredKeyState.Unreadable, Payer.Team) =>
+            "The team key can no longer be decrypted (the server's key ring changed). An administrator must enter it again on the Team page.",
         _ => null,
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Spending;
 
 namespace OtpWall.Core.Data;
 
@@ -13,6 +14,10 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
     public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
 
     public DbSet<RetiredApiKey> RetiredApiKeys => Set<RetiredApiKey>();
+
+    public DbSet<TeamApiKey> TeamApiKeys => Set<TeamApiKey>();
+
+    public DbSet<MemberSpending> MemberSpending => Set<MemberSpending>();
 
     public DbSet<Invite> Invites => Set<Invite>();
 
@@ -53,6 +58,20 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
             key.HasOne<ApplicationUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        builder.Entity<TeamApiKey>(key =>
+        {
+            key.HasKey(k => k.Fingerprint);
+            key.Property(k => k.Fingerprint).HasMaxLength(OtpWallApiKey.FingerprintLength);
+            key.Property(k => k.LastFour).HasMaxLength(4);
+        });
+
+        builder.Entity<MemberSpending>(spending =>
+        {
+            spending.HasKey(s => s.UserId);
+            spending.Property(s => s.KeyMode).HasConversion<string>().HasMaxLength(10);
+            spending.HasOne<ApplicationUser>().WithOne().HasForeignKey<MemberSpending>(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         builder.Entity<Invite>(invite =>
         {
             invite.HasIndex(i => i.TokenHash).IsUnique();
@@ -63,6 +82,7 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         {
             activation.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
             activation.Property(a => a.KeyFingerprint).HasMaxLength(OtpWallApiKey.FingerprintLength);
+            activation.Property(a => a.Payer).HasConversion<string>().HasMaxLength(10).HasDefaultValue(Payer.Own).HasSentinel(Payer.Own);
             activation.HasIndex(a => new { a.UserId, a.CreatedAt });
             activation.HasIndex(a => new { a.UserId, a.PurchaseAttemptId }).IsUnique();
             activation.HasIndex(a => a.NextPollAt);

@@ -8,12 +8,13 @@ using OtpWall.Core.Upstream;
 namespace OtpWall.Core.Wallet;
 
 /// <summary>
-/// One wallet reading per user, shared by every tab of that user: OTPWALL is asked at most once per
+/// One wallet reading per account (a user's own key, or the team key under <see cref="TeamKeyVault.Account"/>), shared by
+/// every tab that shows it: OTPWALL is asked at most once per
 /// <see cref="WalletOptions.MinRefreshInterval"/> (longer when it asks us to wait), concurrent requests share one
 /// call, and every subscriber hears of each new reading.
 /// </summary>
 public sealed partial class WalletService(
-    ApiKeyVault vault, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
+    ApiKeyVault vault, TeamKeyVault teamVault, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly UserChannel<WalletReading> _readings = new(logger);
@@ -99,7 +100,7 @@ public sealed partial class WalletService(
         WalletReading Problem(WalletProblem problem, string message, DateTimeOffset? nextReadAt = null) =>
             new(previous?.Balance, previous?.BalanceReadAt, now, nextReadAt ?? next, problem, message);
 
-        var stored = await vault.GetAsync(userId);
+        var stored = userId == TeamKeyVault.Account ? await teamVault.GetAsync() : await vault.GetAsync(userId);
         if (stored.Problem is { } keyProblem)
             return Problem(stored.State == StoredKeyState.Missing ? WalletProblem.NoKey : WalletProblem.KeyUnreadable, keyProblem);
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OtpWall.Core.Activations;
+using OtpWall.Core.ApiKeys;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -21,7 +22,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.Activation",
                 typeof(Activation),
                 baseEntityType,
-                propertyCount: 24,
+                propertyCount: 26,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
@@ -130,6 +131,17 @@ namespace OtpWall.Core.Data.CompiledModel
                 fieldInfo: typeof(Activation).GetField("<Number>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var payer = runtimeEntityType.AddProperty(
+                "Payer",
+                typeof(Payer),
+                propertyInfo: typeof(Activation).GetProperty("Payer", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<Payer>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
+                maxLength: 10,
+                providerPropertyType: typeof(string));
+            payer.SetSentinelFromProviderValue("Own");
+            payer.AddAnnotation("Relational:DefaultValue", Payer.Own);
+
             var pollFailures = runtimeEntityType.AddProperty(
                 "PollFailures",
                 typeof(int),
@@ -143,6 +155,13 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(Activation).GetProperty("Price", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Activation).GetField("<Price>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var priceEstimated = runtimeEntityType.AddProperty(
+                "PriceEstimated",
+                typeof(bool),
+                propertyInfo: typeof(Activation).GetProperty("PriceEstimated", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<PriceEstimated>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var purchaseAttemptId = runtimeEntityType.AddProperty(
                 "PurchaseAttemptId",

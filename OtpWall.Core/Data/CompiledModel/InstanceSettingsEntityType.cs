@@ -19,7 +19,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Accounts.InstanceSettings",
                 typeof(InstanceSettings),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -36,6 +36,13 @@ namespace OtpWall.Core.Data.CompiledModel
                 typeof(RegistrationPolicy?),
                 propertyInfo: typeof(InstanceSettings).GetProperty("RegistrationPolicy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(InstanceSettings).GetField("<RegistrationPolicy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var teamLowBalanceThreshold = runtimeEntityType.AddProperty(
+                "TeamLowBalanceThreshold",
+                typeof(decimal?),
+                propertyInfo: typeof(InstanceSettings).GetProperty("TeamLowBalanceThreshold", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(InstanceSettings).GetField("<TeamLowBalanceThreshold>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
             var key = runtimeEntityType.AddKey(

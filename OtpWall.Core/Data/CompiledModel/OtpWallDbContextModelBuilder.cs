@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f626b21a-b1a8-4f4c-80b0-36f40be64041"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("ff66f7a8-43fc-4bfc-99da-cb45d71083ac"), entityTypeCount: 17)
         {
         }
 
@@ -32,6 +32,8 @@ namespace OtpWall.Core.Data.CompiledModel
             var favouritePair = FavouritePairEntityType.Create(this);
             var retiredApiKey = RetiredApiKeyEntityType.Create(this);
             var storedApiKey = StoredApiKeyEntityType.Create(this);
+            var teamApiKey = TeamApiKeyEntityType.Create(this);
+            var memberSpending = MemberSpendingEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, applicationUser);
@@ -45,6 +47,7 @@ namespace OtpWall.Core.Data.CompiledModel
             FavouritePairEntityType.CreateForeignKey1(favouritePair, applicationUser);
             RetiredApiKeyEntityType.CreateForeignKey1(retiredApiKey, applicationUser);
             StoredApiKeyEntityType.CreateForeignKey1(storedApiKey, applicationUser);
+            MemberSpendingEntityType.CreateForeignKey1(memberSpending, applicationUser);
 
             IdentityRoleEntityType.CreateAnnotations(identityRole);
             IdentityRoleClaimEntityType.CreateAnnotations(identityRoleClaim);
@@ -61,6 +64,8 @@ namespace OtpWall.Core.Data.CompiledModel
             FavouritePairEntityType.CreateAnnotations(favouritePair);
             RetiredApiKeyEntityType.CreateAnnotations(retiredApiKey);
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
+            TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
+            MemberSpendingEntityType.CreateAnnotations(memberSpending);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

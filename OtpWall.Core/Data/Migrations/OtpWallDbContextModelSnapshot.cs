@@ -224,6 +224,9 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<int?>("RegistrationPolicy")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("TeamLowBalanceThreshold")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.ToTable("InstanceSettings");
@@ -321,11 +324,21 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<string>("Number")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Payer")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Own");
+
                     b.Property<int>("PollFailures")
                         .HasColumnType("INTEGER");
 
                     b.Property<decimal?>("Price")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("PriceEstimated")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("PurchaseAttemptId")
                         .HasColumnType("TEXT");
@@ -486,6 +499,53 @@ namespace OtpWall.Core.Data.Migrations
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.ApiKeys.TeamApiKey", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFour")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Fingerprint");
+
+                    b.ToTable("TeamApiKeys");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Spending.MemberSpending", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("DailyLimit")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("MonthlyLimit")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("MemberSpending");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -587,6 +647,15 @@ namespace OtpWall.Core.Data.Migrations
                     b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
                         .WithOne()
                         .HasForeignKey("OtpWall.Core.ApiKeys.StoredApiKey", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Spending.MemberSpending", b =>
+                {
+                    b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
+                        .WithOne()
+                        .HasForeignKey("OtpWall.Core.Spending.MemberSpending", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

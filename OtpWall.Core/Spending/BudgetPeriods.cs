@@ -1,0 +1,30 @@
+namespace OtpWall.Core.Spending;
+
+/// <summary>A budget period: from its start (included) to the next one, both as instants.</summary>
+public readonly record struct BudgetPeriod(DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>Days and calendar months in the instance's time zone, as the instants they begin and end (daylight saving included).</summary>
+public static class BudgetPeriods
+{
+    public static BudgetPeriod Day(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime.Date;
+        return new BudgetPeriod(Instant(local, zone), Instant(local.AddDays(1), zone));
+    }
+
+    public static BudgetPeriod Month(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        var first = new DateTime(local.Year, local.Month, 1);
+        return new BudgetPeriod(Instant(first, zone), Instant(first.AddMonths(1), zone));
+    }
+
+    // A local midnight that does not exist (clocks jump at midnight in a few zones) begins at the first local time that does.
+    private static DateTimeOffset Instant(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Data;
+using OtpWall.Core.Upstream;
+using OtpWall.Core.Wallet;
+
+namespace OtpWall.Core.Spending;
+
+/// <summary>The team key as an administrator sees it: never the key, only its last four characters.</summary>
+public sealed record TeamKeyStatus(StoredKeyState State, string? LastFour, DateTimeOffset? SavedAt, int OpenActivations);
+
+/// <summary>
+/// What administrators do with the team's OTPWALL account: save, replace or remove the team key, decide per member
+/// which keys they buy with and their team-key limits, and set the low-balance warning. Every call checks the role first.
+/// </summary>
+public sealed class TeamKeyService(
+    IDbContextFactory<OtpWallDbContext> databases, TeamKeyVault vault, OtpWallClientFactory clients, WalletService wallet)
+{
+    public async Task<TeamKeyStatus> GetStatusAsync(string actingUserId, CancellationToken cancellationToken = default)
+    {
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
+        var stored = await vault.GetAsync(cancellationToken);
+        return new TeamKeyStatus(stored.State, stored.LastFour, stored.SavedAt, await vault.OpenActivationsOfCurrentKeyAsync(cancellationToken));
+    }
+
+    /// <summary>Checks the key like a personal one (a refused key is not saved; an unreachable OTPWALL does not stop it) and saves it.</summary>
+    public async Task<KeySaveResult> SaveAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
+    {
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
+        if (!OtpWallApiKey.TryParse(typed, out var key)) return new KeySaveResult(false, null, ApiKeyService.FormatMessage);
+        var check = await ApiKeyService.CheckAsync(clients, key, cancellationToken);
+        if (check.Outcome == KeyCheckOutcome.Refused)
+            return new KeySaveResult(false, check,
+                "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.");
+        await vault.SaveAsync(key, cancellationToken);
+        if (check.Balance is { } balance) wallet.Record(TeamKeyVault.Account, balance);
+        else wallet.Forget(TeamKeyVault.Account);
+        return new KeySaveResult(true, check, check.Outcome == KeyCheckOutcome.Works
+            ? $"Team key saved. It works: the team balance is {check.Balance}."
+            : "Team key saved, but it could not be checked: " + check.Message);
+    }
+
+    public async Task<bool> RemoveAsync(string actingUserId, CancellationToken cancellationToken = default)
+    {
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
+        var removed = await vault.RemoveAsync(cancellationToken);
+        wallet.Forget(TeamKeyVault.Account);
+        return removed;
+    }
+
+    /// <summary>Every member's key mode and limits (members without a row buy with their own key, without limits).</summary>
+    public async Task<IReadOnlyDictionary<string, MemberSpending>> ListPoliciesAsync(string actingUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        return await db.MemberSpending.AsNoTracking().ToDictionaryAsync(s => s.UserId, cancellationToken);
+    }
+
+    public Task<string?> SetKeyModeAsync(string actingUserId, string userId, KeyMode mode, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actingUserId, userId, s => s.KeyMode = mode, cancellationToken);
+
+    /// <summary>Sets a member's limits as typed (empty: no limit); returns what is wrong with the text, or null when saved.</summary>
+    public async Task<string?> SetLimitsAsync(string actingUserId, string userId, string? daily, string? monthly, CancellationToken cancellationToken = default)
+    {
+        if (!TryParseAmount(daily, out var day)) return $"The daily limit '{daily}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";
+        if (!TryParseAmount(monthly, out var month)) return $"The monthly limit '{monthly}' is not an amount: use digits with up to two decimals, like 50 or 20.00.";
+        if (day is { } d && month is { } m && d > m) return "The daily limit cannot be above the monthly limit.";
+        return await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
+    }
+
+    public async Task<decimal?> GetLowBalanceThresholdAsync(string actingUserId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        return await db.InstanceSettings.AsNoTracking().Select(s => s.TeamLowBalanceThreshold).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<string?> SetLowBalanceThresholdAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
+    {
+        if (!TryParseAmount(typed, out var threshold)) return $"'{typed}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        await db.InstanceSettings.ExecuteUpdateAsync(s => s.SetProperty(i => i.TeamLowBalanceThreshold, threshold), cancellationToken);
+        return null;
+    }
+
+    /// <summary>Reads an amount a person typed: empty is none; otherwise 0 to 1,000,000 with at most two decimals (a comma works as the point).</summary>
+    public static bool TryParseAmount(string? typed, out decimal? amount)
+    {
+        amount = null;
+        if (string.IsNullOrWhiteSpace(typed)) return true;
+        var text = typed.Trim().Replace(',', '.');
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ||
+            value > 1_000_000m || decimal.Round(value, 2) != value)
+            return false;
+        amount = value;
+        return true;
+    }
+
+    private async Task<string?> UpdateAsync(string actingUserId, string userId, Action<MemberSpending> change, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return "That user no longer exists.";
+        var spending = await db.MemberSpending.FindAsync([userId], cancellationToken);
+        if (spending is null) db.MemberSpending.Add(spending = new MemberSpending { UserId = userId });
+        change(spending);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private async Task EnsureAdministratorAsync(string actingUserId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+    }
+}
