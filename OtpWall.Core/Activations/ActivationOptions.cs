@@ -61,4 +61,11 @@ public sealed class ActivationOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan StartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Purchases with the team key take turns (so each one's price is measured alone); one waits at most this long for
+    /// the others before it is refused, unsent.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan TeamKeyQueueLimit { get; set; } = TimeSpan.FromSeconds(90);
 }

@@ -40,9 +40,13 @@ public sealed partial class ActivationService(
     ActivationPoller poller,
     TimeProvider time,
     IOptions<ActivationOptions> options,
-    ILogger<ActivationService> logger)
+    ILogger<ActivationService> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _purchaseGates = new(StringComparer.Ordinal);
+
+    // Several members spend from the team key: their purchases of it take turns, so "balance before minus after" is one
+    // purchase's price (a refund landing in between is caught by the purchase window instead).
+    private readonly SemaphoreSlim _teamKeyGate = new(1, 1);
 
     /// <summary>
     /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
@@ -97,9 +101,10 @@ public sealed partial class ActivationService(
         if (stored.Key is not { } key) return new BuyResult(BuyOutcome.Refused, null, stored.Problem!);
 
         var client = clients.Create();
-        var account = PayingKeys.AccountOf(userId, payer);
-        // Several people may spend from the team key at once: the window tells whether anything else moved its balance.
-        var window = movements.Begin(account);
+        if (payer == Payer.Team && !await _teamKeyGate.WaitAsync(options.Value.TeamKeyQueueLimit, cancellationToken))
+            return new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute.");
+        // The window tells whether anything else moved the account's balance while this purchase measured its price.
+        var window = movements.Begin(PayingKeys.AccountOf(userId, payer));
         try
         {
             return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
@@ -107,6 +112,7 @@ public sealed partial class ActivationService(
         finally
         {
             window.End();
+            if (payer == Payer.Team) _teamKeyGate.Release();
         }
     }
 
@@ -277,6 +283,8 @@ public sealed partial class ActivationService(
                 _ => "is in a state the dashboard does not know",
             }}. Nothing was changed.");
     }
+
+    public void Dispose() => _teamKeyGate.Dispose();
 
     [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
     private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);
