@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Catalogue;
+using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Activations;
@@ -65,7 +66,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
     /// <summary>The filtered history as CSV (RFC 4180), safe to open in a spreadsheet.</summary>
     public async Task WriteCsvAsync(string userId, HistoryFilter filter, TextWriter writer, CancellationToken cancellationToken = default)
     {
-        await writer.WriteLineAsync("created_utc,activation_id,number,service,country,status,code,sms,price,currency,closed_utc".AsMemory(), cancellationToken);
+        await writer.WriteLineAsync("created_utc,activation_id,number,service,country,status,code,sms,price,currency,closed_utc,paid_with,price_estimated".AsMemory(), cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var rows = Filtered(db, userId, filter).Include(a => a.Messages).OrderByDescending(a => a.CreatedAt).AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -75,6 +76,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
             [
                 Iso(view.CreatedAt), view.UpstreamId, view.Number, view.Service, view.Country, view.Status.ToContractName(), view.Code,
                 view.LatestSms, view.Price?.ToString("0.00", CultureInfo.InvariantCulture), view.Currency, view.ClosedAt is { } closed ? Iso(closed) : null,
+                view.Payer.ToContractName(), view.Price is null ? null : view.PriceEstimated ? "true" : "false",
             ];
             await writer.WriteLineAsync(string.Join(',', cells.Select(Cell)).AsMemory(), cancellationToken);
         }
