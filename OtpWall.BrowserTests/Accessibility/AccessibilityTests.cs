@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using OtpWall.BrowserTests.Support;
@@ -38,6 +39,25 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         await Expect(row.GetByTestId("activation-code")).ToBeVisibleAsync();
 
         await admin.CreateInviteLinkAsync();
+        // ...and a team key they buy with, under a daily limit, its balance below the warning threshold.
+        var teamKey = Guid.NewGuid().ToString("N");
+        (await Site.Control.PostAsJsonAsync("keys", new { key = teamKey, balance = 20.00m, currency = "USD" })).EnsureSuccessStatusCode();
+        await admin.GoToAsync("admin/team");
+        await admin.Page.GetByTestId("teamkey-input").FillAsync(teamKey);
+        await admin.Page.GetByTestId("teamkey-save").ClickAsync();
+        // The other theme's run saved one already: replacing it is confirmed first.
+        var saved = admin.Page.GetByTestId("teamkey-feedback");
+        var confirm = admin.Page.GetByTestId("confirm-yes");
+        await Expect(saved.Or(confirm)).ToBeVisibleAsync();
+        if (await confirm.IsVisibleAsync()) await confirm.ClickAsync();
+        await Expect(saved).ToContainTextAsync("Team key saved. It works");
+        await admin.Page.GetByTestId("teamkey-threshold").FillAsync("100");
+        await admin.Page.GetByTestId("teamkey-threshold-save").ClickAsync();
+        var own = admin.Page.Locator($"[data-testid=member-row][data-email='{admin.Email}']");
+        await own.GetByTestId("member-keymode").SelectOptionAsync("Team");
+        await own.GetByTestId("member-budget-day").FillAsync("5");
+        await own.GetByTestId("member-budget-day").PressAsync("Tab");
+        await Expect(own.GetByTestId("member-budget-day")).ToHaveValueAsync("5.00");
         foreach (var path in SignedInPages) problems.AddRange(await AuditAsync(admin.Page, path, "filled"));
         var visitor = await PersonAsync("visitor", theme);
         await visitor.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
