@@ -166,3 +166,21 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
         Assert.EndsWith("You can still buy with your own key.", refused.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class SpendingOptionsTests
+{
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("Europe/Berlin")]
+    [InlineData("America/New_York")]
+    public void AKnownTimeZone_IsAccepted(string zone) =>
+        Assert.Empty(new SpendingOptions { TimeZone = zone }.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())));
+
+    [Fact]
+    public void AnUnknownTimeZone_StopsTheStart_WithASentenceThatNamesIt()
+    {
+        var problem = Assert.Single(new SpendingOptions { TimeZone = "Mars/Olympus_Mons" }.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())));
+
+        Assert.Equal("OtpWall:Spending:TimeZone 'Mars/Olympus_Mons' is not a time zone this server knows (for example UTC, Europe/Berlin or America/New_York).", problem.ErrorMessage);
+    }
+}
