@@ -64,7 +64,7 @@ internal sealed class Seeding : IAsyncDisposable
             for (var n = person; n < activations; n += people)
             {
                 var (service, country) = Pairs[n % Pairs.Length];
-                var bought = await buyer.BuyAsync(made[person].Item2, Guid.NewGuid(), new Service(service, service), new Country(country, country), cancellationToken);
+                var bought = await buyer.BuyAsync(made[person].Item2, Guid.NewGuid(), new Service(service, service), new Country(country, country), cancellationToken: cancellationToken);
                 if (bought.Outcome != BuyOutcome.Bought) throw new InvalidOperationException("A seeding purchase failed: " + bought.Message);
             }
         });
