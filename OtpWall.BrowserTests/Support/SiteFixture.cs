@@ -33,6 +33,11 @@ public class SiteFixture : IAsyncLifetime
     /// <summary>Settings of the instance this fixture starts (ignored for an external one).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Where the instance this fixture starts logs to (nowhere, unless a fixture says otherwise).</summary>
+    protected virtual void ConfigureLogging(ILoggingBuilder logging)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         if (Environment.GetEnvironmentVariable("OTPWALL_E2E_BASE_URL") is { Length: > 0 } external)
@@ -41,7 +46,7 @@ public class SiteFixture : IAsyncLifetime
         }
         else
         {
-            _factory = new Factory(Settings);
+            _factory = new Factory(Settings, ConfigureLogging);
             _factory.StartServer();
             // Pages are served on localhost, as people open them (the passkey and clipboard APIs want it).
             BaseUrl = new UriBuilder(_factory.ClientOptions.BaseAddress) { Host = "localhost" }.Uri;
@@ -68,7 +73,7 @@ public class SiteFixture : IAsyncLifetime
 
     public async Task SetFaultsAsync(object faults) => (await Control.PostAsJsonAsync("faults", faults)).EnsureSuccessStatusCode();
 
-    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, Action<ILoggingBuilder> configureLogging) : WebApplicationFactory<Program>
     {
         private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "otpwall-e2e", Guid.NewGuid().ToString("N"));
 
@@ -82,7 +87,11 @@ public class SiteFixture : IAsyncLifetime
             builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
             builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
-            builder.ConfigureLogging(logging => logging.ClearProviders());
+            builder.ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                configureLogging(logging);
+            });
         }
 
         public override async ValueTask DisposeAsync()
@@ -93,6 +102,24 @@ public class SiteFixture : IAsyncLifetime
             GC.SuppressFinalize(this);
         }
     }
+}
+
+/// <summary>An instance that logs everything, SignalR's and the circuits' categories included, at Trace, into <see cref="Logs"/>.</summary>
+public sealed class TraceLoggingSiteFixture : SiteFixture
+{
+    public OtpWall.Tests.Support.CapturingLoggerProvider Logs { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:Microsoft"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Components"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Http.Connections"] = "Trace",
+    };
+
+    protected override void ConfigureLogging(ILoggingBuilder logging) => logging.AddProvider(Logs);
 }
 
 /// <summary>An instance whose numbers expire (and are cancelled) within seconds.</summary>

@@ -4,7 +4,8 @@ namespace OtpWall.Core.Accounts;
 
 /// <summary>
 /// Passwords per current guidance (NIST SP 800-63B): at least 12 characters (Identity's own length rule), at most
-/// 128, no composition rules, and refused when common or built from the account's own e-mail.
+/// 128, no composition rules, and refused when common, made of repeats, sequences or keyboard walks
+/// (<see cref="PredictablePasswords"/>), or built from the account's own e-mail.
 /// </summary>
 internal sealed class PasswordPolicyValidator : IPasswordValidator<ApplicationUser>
 {
@@ -29,6 +30,12 @@ internal sealed class PasswordPolicyValidator : IPasswordValidator<ApplicationUs
             errors.Add(new IdentityError { Code = "PasswordTooLong", Description = $"Passwords can be at most {PasswordPolicy.MaxLength} characters." });
         if (password is not null && Common.Contains(password.Trim()))
             errors.Add(new IdentityError { Code = "PasswordTooCommon", Description = "This password is too common. Choose one that is harder to guess, such as a few unrelated words." });
+        else if (password is { Length: >= PasswordPolicy.MinLength } && PredictablePasswords.IsPredictable(password))
+            errors.Add(new IdentityError
+            {
+                Code = "PasswordPredictable",
+                Description = "This password is made of repeats, sequences or keyboard patterns (like 'aaaa', '1234' or 'qwerty'). Choose one that is harder to guess, such as a few unrelated words.",
+            });
         if (password is not null && user.Email is { Length: > 0 } email && ContainsEmail(password, email))
             errors.Add(new IdentityError { Code = "PasswordContainsEmail", Description = "The password must not contain your e-mail address or its name part." });
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));

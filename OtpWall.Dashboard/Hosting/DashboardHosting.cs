@@ -21,6 +21,7 @@ internal static class DashboardHosting
     {
         var services = builder.Services;
         services.AddSandboxMode();
+        services.KeepTypedSecretsOutOfLogs();
         services.AddOtpWallCore(client => client.AddHttpMessageHandler<SandboxLoopbackHandler>());
         services.AddOtpWallKeyRingCertificate(builder.Configuration);
         services.AddSingleton<SandboxKeyIssuer>();
@@ -48,7 +49,7 @@ internal static class DashboardHosting
             .AddIdentityCookies();
         services.AddIdentityCore<ApplicationUser>()
             .AddOtpWallAccountRules()
-            .AddSignInManager()
+            .AddSignInManager<EvenTimingSignInManager>()
             .AddDefaultTokenProviders();
         // A disabled user's (or a changed password's) cookies stop working at the next check.
         services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
@@ -63,6 +64,10 @@ internal static class DashboardHosting
             options.LoginPath = "/Account/Login";
             options.AccessDeniedPath = "/Account/AccessDenied";
         });
+        // The antiforgery cookie, too, is Secure on HTTPS (its default sends it over plain HTTP as well).
+        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        // No "Server: Kestrel": what runs behind the address is nobody's business.
+        builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
         services.AddAccountRateLimiting();
         services.AddWebHardening();
         if (!builder.Environment.IsDevelopment())

@@ -153,3 +153,38 @@ public sealed class SignInProtectionTests
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("dataDirectory").GetProperty("status").GetString());
     }
 }
+
+public sealed class SignInTimingTests
+{
+    [Fact]
+    public async Task AnEmailWithNoAccount_TakesAsLongToRefuse_AsAWrongPasswordForOneThatExists()
+    {
+        await using var host = new DashboardHost();
+        await host.RegisterAdministratorAsync();
+        using var scope = host.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext =
+            new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        var signIn = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.SignInManager<ApplicationUser>>();
+        async Task<double> MillisecondsAsync(string email)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = await signIn.PasswordSignInAsync(email, "not the password at all", false, lockoutOnFailure: false);
+            Assert.False(result.Succeeded);
+            return watch.Elapsed.TotalMilliseconds;
+        }
+        await MillisecondsAsync("admin@example.com");
+        await MillisecondsAsync("nobody@example.com");
+
+        // Alternating, so that whatever else the machine does falls on both alike.
+        var (known, unknown) = (new List<double>(), new List<double>());
+        for (var round = 0; round < 15; round++)
+        {
+            known.Add(await MillisecondsAsync("admin@example.com"));
+            unknown.Add(await MillisecondsAsync("nobody@example.com"));
+        }
+
+        double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        var ratio = Median(unknown) / Median(known);
+        Assert.True(ratio is > 0.6 and < 1.6, $"median {Median(unknown):0.0} ms for an unknown e-mail, {Median(known):0.0} ms for a known one");
+    }
+}

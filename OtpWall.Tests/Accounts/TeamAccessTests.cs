@@ -64,6 +64,9 @@ public sealed class TeamAccessTests : DashboardHostTest
     [InlineData("short pass", "must be 12 to 128 characters")]
     [InlineData("password1234", "This password is too common")]
     [InlineData("teammate@example.com!", "must not contain your e-mail")]
+    [InlineData("bbbbbbbbbbbb", "made of repeats, sequences or keyboard patterns")]
+    [InlineData("123456789013", "made of repeats, sequences or keyboard patterns")]
+    [InlineData("qwertyqwerty12", "made of repeats, sequences or keyboard patterns")]
     public async Task WeakPasswords_AreRefused_WithAReason(string password, string reason)
     {
         await Host.RegisterAdministratorAsync();

@@ -14,6 +14,7 @@ public sealed class ProxyAndHeadersTests
     private static BrowserlessSession BehindProxy(DashboardHost host, string clientAddress = "203.0.113.7")
     {
         var session = host.NewSession();
+        session.BehindTlsProxy = true;
         session.Headers.Add("X-Forwarded-Proto", "https");
         session.Headers.Add("X-Forwarded-For", clientAddress);
         session.Headers.Host = "otp.example.com";
@@ -55,6 +56,22 @@ public sealed class ProxyAndHeadersTests
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.True(signedIn.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
+    public async Task OverHttps_TheAntiforgeryCookieIsSecureToo_AndNoAnswerNamesTheServer()
+    {
+        await using var host = new DashboardHost();
+        using var person = BehindProxy(host);
+
+        using var page = await person.GetAsync("/Account/Login");
+        using var health = await person.GetAsync("/healthz");
+
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        Assert.Contains("secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", antiforgery, StringComparison.OrdinalIgnoreCase);
+        Assert.False(page.Headers.Contains("Server"), "a page names the server");
+        Assert.False(health.Headers.Contains("Server"), "/healthz names the server");
     }
 
     [Fact]

@@ -22,13 +22,28 @@ public sealed partial class BrowserlessSession : IDisposable
     /// <summary>Headers sent with every request, e.g. what a reverse proxy adds.</summary>
     public System.Net.Http.Headers.HttpRequestHeaders Headers => _http.DefaultRequestHeaders;
 
-    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+    /// <summary>
+    /// The session stands for a browser talking HTTPS to a proxy that talks HTTP to the app: cookies marked Secure are
+    /// sent all the same (a cookie container would keep them back on this plain-HTTP hop).
+    /// </summary>
+    public bool BehindTlsProxy { get; set; }
 
-    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _http.PostAsync(path, content);
+    public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(path);
+
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => Http.PostAsync(path, content);
+
+    private HttpClient Http
+    {
+        get
+        {
+            if (BehindTlsProxy) foreach (Cookie cookie in Cookies.GetAllCookies()) cookie.Secure = false;
+            return _http;
+        }
+    }
 
     public async Task<string> GetPageAsync(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         return await response.Content.ReadAsStringAsync();
     }
 
@@ -48,7 +63,7 @@ public sealed partial class BrowserlessSession : IDisposable
         if (!token.Success) throw new InvalidOperationException($"No form with an antiforgery token on {path}:\n{page[..Math.Min(page.Length, 2000)]}");
         var action = tokenFrom is null && FormAction().Match(page) is { Success: true } found ? WebUtility.HtmlDecode(found.Groups[1].Value) : path;
         var body = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = token.Groups[1].Value };
-        return await _http.PostAsync(action, new FormUrlEncodedContent(body));
+        return await Http.PostAsync(action, new FormUrlEncodedContent(body));
     }
 
     public Task<HttpResponseMessage> SignInAsync(string email, string password) =>
