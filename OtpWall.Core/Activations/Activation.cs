@@ -71,6 +71,15 @@ public sealed class Activation
     /// <summary>A sentence for the user about what happened (why the outcome is unknown, an automatic cancel).</summary>
     public string? Note { get; set; }
 
+    /// <summary>The paying account's balance just before the purchase was sent ("12.34 USD"), for a purchase whose outcome is unknown.</summary>
+    public string? BalanceBefore { get; set; }
+
+    /// <summary>Why the poller cannot follow it right now (OTPWALL unreachable, the key unreadable); null when all is well.</summary>
+    public string? FollowProblem { get; set; }
+
+    /// <summary>The note of a purchase on its way to OTPWALL.</summary>
+    public const string InFlightNote = "The purchase is being sent to OTPWALL.";
+
     public List<ActivationMessage> Messages { get; set; } = [];
 }
 

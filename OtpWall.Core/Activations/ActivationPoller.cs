@@ -34,8 +34,12 @@ public sealed partial class ActivationPoller(
     private readonly PollerKeyCache _keys = new(vault, teamVault, time, options.Value.KeyCacheLifetime);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private volatile bool _loaded;
     private int _inFlight;
+
+    /// <summary>Polls failing in a row before a card says OTPWALL cannot be reached (about half a minute at the fast pace).</summary>
+    internal const int FailuresBeforeProblem = 3;
 
     /// <summary>Starts following an activation that was just bought or changed by its owner (or stops, when it ended).</summary>
     public void Track(Activation activation)
@@ -134,7 +138,13 @@ public sealed partial class ActivationPoller(
         var now = time.GetUtcNow();
         var settings = options.Value;
         if (await _keys.GetAsync(tracked.UserId, tracked.Payer, tracked.KeyFingerprint, cancellationToken) is not { } key)
+        {
+            await ShowProblemAsync(tracked, tracked.Payer == Payer.Team
+                ? "The team key that bought this number can no longer be decrypted, so the dashboard cannot follow it. An administrator must enter the team key again on the Team page."
+                : "The key that bought this number can no longer be decrypted (the server's key ring changed), so the dashboard cannot follow it. Enter your key again on the API key page.",
+                cancellationToken);
             return now + settings.MaxErrorBackoff;
+        }
 
         var client = clients.Create();
         var nearEnd = now >= tracked.ExpiresAt - settings.AutoCancelMargin;
@@ -150,14 +160,17 @@ public sealed partial class ActivationPoller(
             _schedule.PauseKey(tracked.KeyId, until);
             return until;
         }
-        catch (OtpWallException)
+        catch (OtpWallException ex)
         {
             tracked.Failures++;
+            if (tracked.Failures >= FailuresBeforeProblem && tracked.Status == ActivationStatus.Waiting)
+                await ShowProblemAsync(tracked, $"OTPWALL cannot be reached right now ({ex.Message}), so an SMS may be late to show. The dashboard keeps trying.", cancellationToken);
             if (now < tracked.ExpiresAt + settings.ExpiryGrace) return ActivationUpdates.Backoff(tracked.Failures, now, settings);
             return await RecordAsync(tracked, null, client, key, now, cancellationToken);
         }
 
         tracked.Failures = 0;
+        if (tracked.FollowProblem is not null) await ShowProblemAsync(tracked, null, cancellationToken);
         if (snapshot is not null && tracked.Matches(snapshot) && now < tracked.ExpiresAt + settings.ExpiryGrace)
             return ActivationUpdates.NextPoll(tracked.Status, tracked.CreatedAt, tracked.Anchor, now, settings);
         return await RecordAsync(tracked, snapshot, client, key, now, cancellationToken);
@@ -207,6 +220,41 @@ public sealed partial class ActivationPoller(
         return null; // followed on as the updated record just tracked
     }
 
+    // Tells the owner's pages what keeps this number from being followed (or that nothing does any more): written only
+    // when it changes, so a long outage costs one write, not one per poll.
+    private async Task ShowProblemAsync(TrackedActivation tracked, string? problem, CancellationToken cancellationToken)
+    {
+        if (tracked.FollowProblem == problem) return;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Activations.Where(a => a.Id == tracked.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowProblem, problem), cancellationToken);
+        tracked.FollowProblem = problem;
+        notifier.Publish(tracked.UserId, new ActivationChange(tracked.Id, false));
+    }
+
+    // A purchase that was on its way to OTPWALL when the server stopped (a crash, a restart) never learned its outcome:
+    // it says so, with what to check, instead of "being sent" forever.
+    private async Task RecoverInterruptedPurchasesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var interrupted = await db.Activations
+            .Where(a => a.Status == ActivationStatus.OutcomeUnknown && a.UpstreamId == null && a.Note == Activation.InFlightNote && a.CreatedAt < _startedAt)
+            .ToListAsync(cancellationToken);
+        foreach (var activation in interrupted)
+        {
+            var payer = activation.Payer == Payer.Team ? "the team's balance" : "your balance";
+            activation.Note =
+                $"The dashboard stopped while this purchase was being sent to OTPWALL ({activation.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC), so it " +
+                $"may or may not have gone through. Check {payer} in OTPWALL" +
+                (activation.BalanceBefore is { } before ? $": it was {before} just before. " : ". ") +
+                $"If it dropped by a number's price and OTPWALL lists a {activation.ServiceName} number in {activation.CountryName} from that time, " +
+                "enter its activation id here and the dashboard follows it; otherwise nothing was bought.";
+            activation.UpdatedAt = time.GetUtcNow();
+            LogInterrupted(logger, activation.Id);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var activation in interrupted) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+    }
+
     // No SMS and the end of the rental is near: cancel, so OTPWALL refunds rather than keeps the price.
     private async Task<bool> CancelIfUnansweredAsync(
         Activation activation, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
@@ -250,6 +298,7 @@ public sealed partial class ActivationPoller(
         try
         {
             if (_loaded) return;
+            await RecoverInterruptedPurchasesAsync(cancellationToken);
             await LoadAsync(cancellationToken);
             _loaded = true;
         }
@@ -301,6 +350,9 @@ public sealed partial class ActivationPoller(
 
     [LoggerMessage(LogLevel.Information, "Activation {ActivationId} got no SMS in time and was cancelled automatically")]
     private static partial void LogAutoCancelled(ILogger logger, Guid activationId);
+
+    [LoggerMessage(LogLevel.Warning, "Activation {ActivationId} was being bought when the server stopped: its outcome is unknown")]
+    private static partial void LogInterrupted(ILogger logger, Guid activationId);
 
     [LoggerMessage(LogLevel.Error, "The poller failed to dispatch polls")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

@@ -78,6 +78,59 @@ public sealed partial class ActivationService(
     public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
         await ChangeAsync(userId, activationId, complete: false, cancellationToken);
 
+    /// <summary>
+    /// The person found, in OTPWALL, the activation a purchase of unknown outcome bought: with its id the dashboard asks
+    /// OTPWALL about it (with the key that paid), records what it says and follows it from then on like any other.
+    /// </summary>
+    public async Task<ActivationActionResult> AttachAsync(string userId, Guid activationId, string? typedId, CancellationToken cancellationToken = default)
+    {
+        var upstreamId = typedId?.Trim();
+        if (string.IsNullOrEmpty(upstreamId) || upstreamId.Length > 64 || !upstreamId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            return new ActivationActionResult(false, "An OTPWALL activation id is letters and digits, as OTPWALL shows it (for example 433462985).");
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId, cancellationToken);
+        if (activation is null || !ActivationView.From(activation).CanAttach)
+            return new ActivationActionResult(false, "Only a purchase whose outcome is unknown can be given an OTPWALL activation id.");
+        if (await db.Activations.AnyAsync(a => a.UserId == userId && a.UpstreamId == upstreamId, cancellationToken))
+            return new ActivationActionResult(false, $"Activation {upstreamId} is already on your list.");
+        var stored = await keys.ForActivationAsync(userId, activation.Payer, activation.KeyFingerprint, cancellationToken);
+        if (stored.Key is not { } key) return new ActivationActionResult(false, stored.Problem!);
+
+        ActivationSnapshot snapshot;
+        try
+        {
+            snapshot = await clients.Create().GetActivationAsync(key, upstreamId, cancellationToken);
+        }
+        catch (OtpWallNotFoundException)
+        {
+            return new ActivationActionResult(false,
+                $"OTPWALL knows no activation {upstreamId} bought with {(activation.Payer == Payer.Team ? "the team key" : "your key")}. Check the id in OTPWALL.");
+        }
+        catch (OtpWallException ex)
+        {
+            return new ActivationActionResult(false, ex.Message);
+        }
+        var now = time.GetUtcNow();
+        activation.UpstreamId = upstreamId;
+        activation.Number = snapshot.Number ?? activation.Number;
+        activation.Note = $"Attached by you on {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC: OTPWALL's activation {upstreamId}.";
+        activation.Dismissed = false;
+        ActivationUpdates.Apply(activation, snapshot, now);
+        if (!activation.Status.IsFinal())
+        {
+            if (activation.Status == ActivationStatus.OutcomeUnknown) activation.Status = ActivationStatus.Waiting;
+            activation.NextPollAt = now + options.Value.FastPollInterval;
+        }
+        activation.UpdatedAt = now;
+        await db.SaveChangesAsync(CancellationToken.None);
+        poller.Track(activation);
+        notifier.Publish(userId, new ActivationChange(activation.Id, activation.Messages.Count > 0));
+        LogAttached(logger, activation.Id);
+        return new ActivationActionResult(true, activation.Number is { } number
+            ? $"Attached: {number}. The dashboard follows it now."
+            : "Attached. The dashboard follows it now; OTPWALL's status does not include the number, so copy it from OTPWALL.");
+    }
+
     /// <summary>The user has checked an outcome-unknown purchase: it leaves the live page and stays in history.</summary>
     public async Task DismissAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
     {
@@ -140,7 +193,7 @@ public sealed partial class ActivationService(
         {
             Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
             Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
-            Status = ActivationStatus.OutcomeUnknown, Note = "The purchase is being sent to OTPWALL.", KeyFingerprint = key.Fingerprint, Payer = payer,
+            Status = ActivationStatus.OutcomeUnknown, Note = Activation.InFlightNote, BalanceBefore = before?.ToString(), KeyFingerprint = key.Fingerprint, Payer = payer,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Activations.Add(activation);
@@ -288,6 +341,9 @@ public sealed partial class ActivationService(
 
     [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
     private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);
+
+    [LoggerMessage(LogLevel.Information, "Activation {ActivationId} was attached to its OTPWALL id by its owner")]
+    private static partial void LogAttached(ILogger logger, Guid activationId);
 
     [LoggerMessage(LogLevel.Information, "Activation {ActivationId} is {Status}")]
     private static partial void LogChanged(ILogger logger, Guid activationId, string status);

@@ -24,7 +24,8 @@ public sealed record ActivationView(
     bool AutoCancelled,
     string? Note,
     ApiKeys.Payer Payer = ApiKeys.Payer.Own,
-    bool PriceEstimated = false)
+    bool PriceEstimated = false,
+    string? FollowProblem = null)
 {
     public string? LatestSms => Messages.Count == 0 ? null : Messages[^1].Text;
 
@@ -34,11 +35,17 @@ public sealed record ActivationView(
     /// <summary>Cancel is offered only while waiting: OTPWALL refuses it after an SMS.</summary>
     public bool CanCancel => Status == ActivationStatus.Waiting && Messages.Count == 0;
 
+    /// <summary>
+    /// An outcome-unknown purchase whose OTPWALL id the dashboard never learned (not one still on its way): the person
+    /// can attach the id if they find the activation in OTPWALL.
+    /// </summary>
+    public bool CanAttach => Status == ActivationStatus.OutcomeUnknown && UpstreamId is null && Note != Activation.InFlightNote;
+
     /// <summary>Still followed by the poller (or needing the user's attention, when its outcome is unknown).</summary>
     public bool IsOpen => !Status.IsFinal();
 
     internal static ActivationView From(Activation a) => new(
         a.Id, a.UpstreamId, a.Number, a.Service, a.ServiceName, a.Country, a.CountryName, a.Status, a.RawStatus, a.Code,
         [.. a.Messages.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id).Select(m => new SmsView(m.Text, m.Code, m.ReceivedAt))],
-        a.Price, a.Currency, a.CreatedAt, a.ExpiresAt, a.ClosedAt, a.AutoCancelled, a.Note, a.Payer, a.PriceEstimated);
+        a.Price, a.Currency, a.CreatedAt, a.ExpiresAt, a.ClosedAt, a.AutoCancelled, a.Note, a.Payer, a.PriceEstimated, a.FollowProblem);
 }

@@ -34,6 +34,9 @@ internal sealed class TrackedActivation
     /// <summary>Failed polls in a row (backoff); kept in memory only.</summary>
     public int Failures { get; set; }
 
+    /// <summary>What the owner is told stops it from being followed (as recorded); null when nothing does.</summary>
+    public string? FollowProblem { get; set; }
+
     /// <summary>The read budget it is polled under: one per key, so a person's replaced key keeps its own.</summary>
     public string KeyId => KeyFingerprint is null ? Account : Account + "/" + KeyFingerprint;
 
@@ -48,6 +51,6 @@ internal sealed class TrackedActivation
     {
         Id = activation.Id, UserId = activation.UserId, UpstreamId = activation.UpstreamId!, KeyFingerprint = activation.KeyFingerprint, Payer = activation.Payer,
         CreatedAt = activation.CreatedAt, ExpiresAt = activation.ExpiresAt, Status = activation.Status, RawStatus = activation.RawStatus,
-        LatestSms = activation.Messages.MaxBy(m => m.ReceivedAt)?.Text, AutoCancelled = activation.AutoCancelled, Anchor = anchor,
+        LatestSms = activation.Messages.MaxBy(m => m.ReceivedAt)?.Text, AutoCancelled = activation.AutoCancelled, Anchor = anchor, FollowProblem = activation.FollowProblem,
     };
 }

@@ -12,4 +12,4 @@ public sealed record PurchasedNumber(string ActivationId, string Number, Activat
 /// <param name="Status">The normalised status.</param>
 /// <param name="RawStatus">The status text as sent.</param>
 /// <param name="Sms">The latest SMS text, if one arrived.</param>
-public sealed record ActivationSnapshot(string ActivationId, ActivationStatus Status, string RawStatus, string? Sms);
+public sealed record ActivationSnapshot(string ActivationId, ActivationStatus Status, string RawStatus, string? Sms, string? Number = null);

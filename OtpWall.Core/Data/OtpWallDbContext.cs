@@ -86,6 +86,7 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
             activation.HasIndex(a => new { a.UserId, a.CreatedAt });
             activation.HasIndex(a => new { a.UserId, a.PurchaseAttemptId }).IsUnique();
             activation.HasIndex(a => a.NextPollAt);
+            activation.Property(a => a.BalanceBefore).HasMaxLength(48);
             activation.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
             activation.HasMany(a => a.Messages).WithOne().HasForeignKey(m => m.ActivationId).OnDelete(DeleteBehavior.Cascade);
         });

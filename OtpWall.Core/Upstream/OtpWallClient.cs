@@ -85,7 +85,8 @@ public sealed partial class OtpWallClient
         var answer = await SendAsync(apiKey, "status", true,
             key => _api.GetActivationStatusAsync(key, activationId, cancellationToken), cancellationToken);
         var sms = string.IsNullOrWhiteSpace(answer.Sms) ? null : answer.Sms;
-        return new ActivationSnapshot(activationId, ActivationStatuses.Parse(answer.Status), answer.Status ?? "", sms);
+        return new ActivationSnapshot(activationId, ActivationStatuses.Parse(answer.Status), answer.Status ?? "", sms,
+            string.IsNullOrWhiteSpace(answer.Number) ? null : answer.Number.Trim());
     }
 
     /// <summary><c>POST /activation/{id}/status {"status":"complete"}</c>. Not retried.</summary>

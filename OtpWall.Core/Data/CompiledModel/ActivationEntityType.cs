@@ -22,7 +22,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.Activation",
                 typeof(Activation),
                 baseEntityType,
-                propertyCount: 26,
+                propertyCount: 28,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
@@ -43,6 +43,14 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(Activation).GetProperty("AutoCancelled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Activation).GetField("<AutoCancelled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var balanceBefore = runtimeEntityType.AddProperty(
+                "BalanceBefore",
+                typeof(string),
+                propertyInfo: typeof(Activation).GetProperty("BalanceBefore", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<BalanceBefore>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 48);
 
             var closedAt = runtimeEntityType.AddProperty(
                 "ClosedAt",
@@ -100,6 +108,13 @@ namespace OtpWall.Core.Data.CompiledModel
                 fieldInfo: typeof(Activation).GetField("<ExpiresAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new DateTimeOffsetToBinaryConverter());
             expiresAt.SetSentinelFromProviderValue(0L);
+
+            var followProblem = runtimeEntityType.AddProperty(
+                "FollowProblem",
+                typeof(string),
+                propertyInfo: typeof(Activation).GetProperty("FollowProblem", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<FollowProblem>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var keyFingerprint = runtimeEntityType.AddProperty(
                 "KeyFingerprint",

@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ff66f7a8-43fc-4bfc-99da-cb45d71083ac"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("0e92a034-5250-4962-a8b8-3ff219b887af"), entityTypeCount: 17)
         {
         }
 

@@ -285,6 +285,10 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<bool>("AutoCancelled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BalanceBefore")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
@@ -310,6 +314,9 @@ namespace OtpWall.Core.Data.Migrations
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FollowProblem")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("KeyFingerprint")
                         .HasMaxLength(16)

@@ -1,0 +1,53 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Activations;
+using OtpWall.Dashboard.Components.Pages.Activations;
+
+namespace OtpWall.Tests.Dashboard;
+
+/// <summary>What one card says when its purchase's outcome is unknown, or when it cannot be followed.</summary>
+public sealed class ActivationCardTests : BunitContext
+{
+    public ActivationCardTests()
+    {
+        Services.AddSingleton(TimeProvider.System);
+        MudBlazor.Services.ServiceCollectionExtensions.AddMudServices(Services);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    private static ActivationView Card(ActivationStatus status, string? upstreamId, string? note = null, string? followProblem = null) => new(
+        Guid.NewGuid(), upstreamId, upstreamId is null ? null : "+4915112345678", "discord", "Discord", "DE", "Germany", status, null, null, [],
+        null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(20), null, false, note, FollowProblem: followProblem);
+
+    [Fact]
+    public async Task APurchaseWhoseOutcomeIsUnknown_OffersToAttachItsOtpwallId()
+    {
+        (ActivationView Activation, string Id)? attached = null;
+        var card = Card(ActivationStatus.OutcomeUnknown, null, "The dashboard stopped while this purchase was being sent to OTPWALL.");
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, card).Add(c => c.Attach, a => attached = a));
+
+        await cut.Find("[data-testid=activation-attach-input]").ChangeAsync(new() { Value = "433462985" });
+        await cut.Find("[data-testid=activation-attach]").Closest("form")!.SubmitAsync();
+
+        Assert.Equal((card, "433462985"), attached);
+        Assert.Equal("Found it in OTPWALL? Its activation id:", cut.Find("label[for]").TextContent);
+    }
+
+    [Fact]
+    public void APurchaseStillOnItsWay_OffersNothingToAttach()
+    {
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.OutcomeUnknown, null, Activation.InFlightNote)));
+
+        Assert.Empty(cut.FindAll("[data-testid=activation-attach-input]"));
+    }
+
+    [Fact]
+    public void ANumberThatCannotBeFollowed_SaysWhy_InsteadOfWaitingForTheSms()
+    {
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation,
+            Card(ActivationStatus.Waiting, "433462985", followProblem: "OTPWALL cannot be reached right now. The dashboard keeps trying.")));
+
+        Assert.Equal("OTPWALL cannot be reached right now. The dashboard keeps trying.", cut.Find("[data-testid=activation-follow-problem]").TextContent.Trim());
+        Assert.DoesNotContain("Waiting for the SMS", cut.Markup, StringComparison.Ordinal);
+    }
+}
