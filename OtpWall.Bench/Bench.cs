@@ -145,6 +145,60 @@ internal sealed partial class Bench(string app, string sandbox, string? template
         }
     }
 
+    /// <summary>
+    /// Sign-in as a guesser sees it: the median answer to a wrong password for an e-mail with an account and for one
+    /// without (<paramref name="people"/> accounts, two tries each, alternating), then how many of 30 sign-in posts from
+    /// one address, spelled <c>/Account/Login/</c>, are refused at the shipped limit of 10 a minute.
+    /// </summary>
+    public async Task<(double KnownMs, double UnknownMs, int Refused, int Posted)> SignInAsync(int people)
+    {
+        using var folder = new TempFolder();
+        var (sandboxChild, sandboxRoot) = await StartSandboxAsync();
+        await using (sandboxChild)
+        {
+            IReadOnlyList<(string Email, string UserId)> accounts;
+            await using (var seeding = await Seeding.OpenAsync(folder.Path, sandboxRoot)) accounts = await seeding.PeopleWithNumbersAsync(people, 0);
+            var (known, unknown) = (new List<double>(), new List<double>());
+            var (dashboard, site) = await StartDashboardAsync(folder.Path, sandboxRoot, new Dictionary<string, string> { ["OtpWall__Accounts__AttemptsPerMinute"] = "1000" });
+            await using (dashboard)
+            {
+                using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = site };
+                await PostSignInAsync(http, "Account/Login", "warm-up@example.com"); // first use of the page and of the hasher
+                foreach (var (email, _) in accounts)
+                    for (var attempt = 0; attempt < 2; attempt++)
+                    {
+                        known.Add(await PostSignInAsync(http, "Account/Login", email));
+                        unknown.Add(await PostSignInAsync(http, "Account/Login", $"nobody-{Guid.NewGuid():N}@example.com"));
+                    }
+            }
+            using var limitedFolder = new TempFolder();
+            var (limited, limitedSite) = await StartDashboardAsync(limitedFolder.Path, sandboxRoot);
+            await using (limited)
+            {
+                using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = limitedSite };
+                var refused = 0;
+                for (var post = 0; post < 30; post++)
+                    if (await PostSignInAsync(http, "Account/Login/", "guesser@example.com", returnStatus: true) == (double)HttpStatusCode.TooManyRequests) refused++;
+                return (Stats.Percentile(known, 50), Stats.Percentile(unknown, 50), refused, 30);
+            }
+        }
+    }
+
+    // Posts the sign-in form with a wrong password; the milliseconds the post took (or, asked for, its status code).
+    private static async Task<double> PostSignInAsync(HttpClient http, string path, string email, bool returnStatus = false)
+    {
+        var page = await http.GetStringAsync("Account/Login");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = "not the password at all",
+        });
+        var watch = Stopwatch.StartNew();
+        using var response = await http.PostAsync(path, form);
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        return returnStatus ? (double)response.StatusCode : elapsed;
+    }
+
     private static async Task<double> TimeToSignInAsync(Func<int, Child> start)
     {
         var port = Child.FreePort();
@@ -176,10 +230,12 @@ internal sealed partial class Bench(string app, string sandbox, string? template
         return (child, await child.ListeningAsync());
     }
 
-    private async Task<(Child, Uri)> StartDashboardAsync(string data, Uri sandboxRoot)
+    private async Task<(Child, Uri)> StartDashboardAsync(string data, Uri sandboxRoot, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = Child.FreePort();
-        var child = Child.Start(Path.Combine(app, "OtpWall.Dashboard.dll"), app, DashboardEnvironment(data, sandboxRoot, port));
+        var environment = DashboardEnvironment(data, sandboxRoot, port);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        var child = Child.Start(Path.Combine(app, "OtpWall.Dashboard.dll"), app, environment);
         child.DrainOutput();
         var site = new Uri($"http://localhost:{port}/");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -225,6 +281,9 @@ internal sealed partial class Bench(string app, string sandbox, string? template
 
     [GeneratedRegex(@"(?:<link rel=""stylesheet"" href|<script src)=""([^""]+)""")]
     private static partial Regex Assets();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
 
     // Resolves with the time (ms since 1970) at which the activation's code is in the page.
     private const string CodeShownAt = """

@@ -8,7 +8,7 @@ var quick = options.ContainsKey("quick");
 var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
     options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
 var rows = new List<string[]>();
-var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, extract, bytes
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, bytes
 bool Runs(string part) => only is null || only.Split(',').Contains(part);
 
 foreach (var (n, keys) in !Runs("polling") ? [] : quick ? [(40, 4)] : new[] { (200, 10), (1000, 50), (2000, 100) })
@@ -30,6 +30,14 @@ var circuit = Runs("circuit") ? await bench.MemoryPerCircuitAsync(quick ? 4 : 30
 if (Runs("circuit")) rows.Add(["Memory per open /activations tab (10 rows)", $"{circuit:0.00} MiB", "≤ 1.5 MiB", Verdict(circuit <= 1.5)]);
 var (ours, template) = Runs("start") ? await bench.ColdStartAsync(quick ? 1 : 5) : (0, 0);
 if (Runs("start")) rows.Add(["Cold start to the sign-in page", $"{ours:0.00} s (template {template:0.00} s, ×{ours / template:0.00})", "≤ 1.3 × template", Verdict(ours <= 1.3 * template)]);
+if (Runs("signin"))
+{
+    var signIn = await bench.SignInAsync(quick ? 2 : 12);
+    rows.Add(["Sign-in refusal, e-mail with an account vs without (median)", $"{signIn.KnownMs:0} ms vs {signIn.UnknownMs:0} ms (×{signIn.UnknownMs / signIn.KnownMs:0.00})",
+        "× 0.8–1.25", Verdict(signIn.UnknownMs / signIn.KnownMs is >= 0.8 and <= 1.25)]);
+    rows.Add(["Sign-in posts to /Account/Login/ from one address in a minute", $"{signIn.Posted - signIn.Refused} answered, {signIn.Refused} refused (429)",
+        "10 answered", Verdict(signIn.Posted - signIn.Refused == 10)]);
+}
 if (Runs("extract"))
 {
     var worst = Extraction.WorstMilliseconds(quick ? 1 : 5);

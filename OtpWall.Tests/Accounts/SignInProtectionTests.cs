@@ -161,12 +161,13 @@ public sealed class SignInTimingTests
     {
         await using var host = new DashboardHost();
         await host.RegisterAdministratorAsync();
-        using var scope = host.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext =
-            new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        var signIn = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.SignInManager<ApplicationUser>>();
+        // One scope per attempt, as each request has its own: what a sign-in manager keeps between attempts, a request does not.
         async Task<double> MillisecondsAsync(string email)
         {
+            using var scope = host.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>().HttpContext =
+                new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            var signIn = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.SignInManager<ApplicationUser>>();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var result = await signIn.PasswordSignInAsync(email, "not the password at all", false, lockoutOnFailure: false);
             Assert.False(result.Succeeded);
@@ -185,6 +186,6 @@ public sealed class SignInTimingTests
 
         double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
         var ratio = Median(unknown) / Median(known);
-        Assert.True(ratio is > 0.6 and < 1.6, $"median {Median(unknown):0.0} ms for an unknown e-mail, {Median(known):0.0} ms for a known one");
+        Assert.True(ratio is > 0.7 and < 1.4, $"median {Median(unknown):0.0} ms for an unknown e-mail, {Median(known):0.0} ms for a known one");
     }
 }

@@ -19,18 +19,21 @@ public sealed class EvenTimingSignInManager(
     IUserConfirmation<ApplicationUser> confirmation)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
-    // A hash made by this server's own hasher, so checking against it takes exactly as long as checking a real one.
-    private readonly Lazy<(ApplicationUser User, string Hash)> _stand = new(() =>
-    {
-        var user = new ApplicationUser { Id = "no-such-user", UserName = "no-such-user" };
-        return (user, userManager.PasswordHasher.HashPassword(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
-    });
+    // A hash made by this server's own hasher, so checking against it takes exactly as long as checking a real one. Made
+    // once per process (a sign-in manager lives for one request, and making a hash costs as much as checking one).
+    private static (ApplicationUser User, string Hash)? s_stand;
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         if (await UserManager.FindByNameAsync(userName) is { } user) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
-        var (stand, hash) = _stand.Value;
+        var (stand, hash) = s_stand ??= MakeStand(UserManager.PasswordHasher);
         UserManager.PasswordHasher.VerifyHashedPassword(stand, hash, password ?? "");
         return SignInResult.Failed;
+    }
+
+    private static (ApplicationUser, string) MakeStand(IPasswordHasher<ApplicationUser> hasher)
+    {
+        var user = new ApplicationUser { Id = "no-such-user", UserName = "no-such-user" };
+        return (user, hasher.HashPassword(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
     }
 }
