@@ -8,6 +8,30 @@ namespace OtpWall.BrowserTests.Journeys;
 public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
 {
     [Fact]
+    public Task BeforeThePageIsLive_ItsButtonsTakeNoClicks_AndANoteSaysItIsConnecting() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("early");
+        // The circuit's connection is held back: the page stays as the server first rendered it.
+        var release = new TaskCompletionSource();
+        await member.Page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+
+        await member.Page.GotoAsync("activations");
+        var menu = member.Page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the menu" });
+        await Expect(member.Page.GetByTestId("connecting")).ToBeVisibleAsync();
+        await Expect(member.Page.GetByTestId("connecting")).ToHaveCSSAsync("opacity", "1");
+        Assert.Equal("none", await menu.EvaluateAsync<string>("e => getComputedStyle(e).pointerEvents"));
+
+        release.SetResult();
+        await Person.WaitUntilInteractiveAsync(member.Page);
+        await Expect(member.Page.GetByTestId("connecting")).ToHaveCountAsync(0);
+        Assert.Equal("auto", await menu.EvaluateAsync<string>("e => getComputedStyle(e).pointerEvents"));
+    });
+
+    [Fact]
     public Task OnAPhone_HistoryAndTeamFitTheScreen_AndHistorysFiltersFoldAway() => JourneyAsync(async () =>
     {
         var admin = await AdministratorAsync();
