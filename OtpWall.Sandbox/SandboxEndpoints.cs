@@ -11,9 +11,11 @@ public static class SandboxEndpoints
 {
     /// <summary>
     /// Serves the simulated OTPWALL API at <c>{prefix}/v1</c> and its control surface at <c>{prefix}/control</c>.
-    /// Needs <see cref="SandboxServiceCollectionExtensions.AddOtpWallSandbox"/>.
+    /// Needs <see cref="SandboxServiceCollectionExtensions.AddOtpWallSandbox"/>. <paramref name="configureControl"/> may
+    /// guard the control surface (a host serving it to the public adds its own filter).
     /// </summary>
-    public static IEndpointRouteBuilder MapOtpWallSandbox(this IEndpointRouteBuilder endpoints, string prefix = "/sandbox")
+    public static IEndpointRouteBuilder MapOtpWallSandbox(
+        this IEndpointRouteBuilder endpoints, string prefix = "/sandbox", Action<RouteGroupBuilder>? configureControl = null)
     {
         prefix = "/" + prefix.Trim('/');
         var services = endpoints.ServiceProvider;
@@ -34,6 +36,7 @@ public static class SandboxEndpoints
                 catch (SandboxRefusalException refusal) { return SandboxJson.Error(refusal.Status, refusal.Code, refusal.Message); }
             })
             .ExcludeFromDescription();
+        configureControl?.Invoke(control);
         MapControl(control, simulator, faults, stats);
         return endpoints;
     }

@@ -85,6 +85,8 @@ public class SiteFixture : IAsyncLifetime
             builder.UseSetting("OtpWall:DataDirectory", _dataDirectory);
             builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
             builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
+            builder.UseSetting("OtpWall:Sandbox:OpenControl", "true"); // the journeys deliver SMS and switch faults as the suite
+
             builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(logging =>

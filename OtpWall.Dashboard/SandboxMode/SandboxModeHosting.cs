@@ -37,6 +37,11 @@ internal static class SandboxModeHosting
 
     public static void MapSandboxWhenOn(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<UpstreamMode>().InApp) app.MapOtpWallSandbox("/sandbox");
+        if (!app.Services.GetRequiredService<UpstreamMode>().InApp) return;
+        var open = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxModeOptions>>().Value.OpenControl;
+        app.MapOtpWallSandbox("/sandbox", control =>
+        {
+            if (!open) control.AddEndpointFilter<SandboxControlGuard>();
+        });
     }
 }
