@@ -22,6 +22,7 @@ public sealed partial class ActivationPoller(
     DatabaseReadiness readiness,
     ApiKeyVault vault,
     TeamKeyVault teamVault,
+    PayingKeys keys,
     OtpWallClientFactory clients,
     BalanceMovements movements,
     BuyPreferences preferences,
@@ -31,7 +32,7 @@ public sealed partial class ActivationPoller(
     ILogger<ActivationPoller> logger) : BackgroundService
 {
     private readonly PollSchedule _schedule = new(options.Value.MaxReadsPerKeyPerSecond);
-    private readonly PollerKeyCache _keys = new(vault, teamVault, time, options.Value.KeyCacheLifetime);
+    private readonly PollerKeyCache _keys = new(vault, teamVault, keys, time, options.Value.KeyCacheLifetime);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _loading = new(1, 1);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
@@ -213,7 +214,7 @@ public sealed partial class ActivationPoller(
             activation.NextPollAt = ActivationUpdates.NextPoll(activation.Status, activation.CreatedAt, tracked.Anchor, now, options.Value);
         }
         await db.SaveChangesAsync(cancellationToken);
-        if (activation.ClosedAt is not null) await new PayingKeys(vault, teamVault).PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
+        if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
         if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
         if (activation.NextPollAt is not { } next) return null;
         _schedule.Track(TrackedActivation.From(activation, next));

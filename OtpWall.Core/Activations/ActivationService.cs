@@ -271,14 +271,8 @@ public sealed partial class ActivationService(
             activation.Currency = after.Currency;
             return;
         }
-        var currency = after?.Currency ?? before?.Currency;
-        if (await SpendingService.LastPriceAsync(db, activation.Service, activation.Country, currency, CancellationToken.None) is { } last)
-        {
-            activation.Price = last;
-            activation.Currency = currency ?? await db.Activations.Where(a => a.Service == activation.Service && a.Country == activation.Country && a.Price == last)
-                .Select(a => a.Currency).FirstOrDefaultAsync();
-            activation.PriceEstimated = true;
-        }
+        if (await SpendingService.LastPriceAsync(db, activation.Service, activation.Country, after?.Currency ?? before?.Currency, CancellationToken.None) is { } last)
+            (activation.Price, activation.Currency, activation.PriceEstimated) = (last.Price, last.Currency, true);
     }
 
     private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken)

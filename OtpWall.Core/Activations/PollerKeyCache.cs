@@ -16,9 +16,9 @@ internal sealed class PollerKeyCache : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
 
-    public PollerKeyCache(ApiKeyVault vault, TeamKeyVault team, TimeProvider time, TimeSpan lifetime)
+    public PollerKeyCache(ApiKeyVault vault, TeamKeyVault team, PayingKeys paying, TimeProvider time, TimeSpan lifetime)
     {
-        (_vault, _team, _paying, _time, _lifetime) = (vault, team, new PayingKeys(vault, team), time, lifetime);
+        (_vault, _team, _paying, _time, _lifetime) = (vault, team, paying, time, lifetime);
         _vault.KeysChanged += Drop;
         _team.Changed += DropTeam;
     }

@@ -154,15 +154,19 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
 
     private string? FingerprintOf(StoredApiKey stored) => Open(stored.UserId, stored.Ciphertext, stored.LastFour, stored.SavedAt).Key?.Fingerprint;
 
-    private StoredKeyLookup Open(string userId, string ciphertext, string lastFour, DateTimeOffset savedAt)
+    private StoredKeyLookup Open(string userId, string ciphertext, string lastFour, DateTimeOffset savedAt) =>
+        Open(ProtectorFor(userId), ciphertext, lastFour, savedAt, Payer.Own);
+
+    /// <summary>Decrypts a stored key; one that no longer decrypts (the key ring changed) is Unreadable, not an error.</summary>
+    internal static StoredKeyLookup Open(IDataProtector protector, string ciphertext, string lastFour, DateTimeOffset savedAt, Payer payer)
     {
         try
         {
-            return new StoredKeyLookup(StoredKeyState.Available, OtpWallApiKey.Parse(ProtectorFor(userId).Unprotect(ciphertext)), lastFour, savedAt);
+            return new StoredKeyLookup(StoredKeyState.Available, OtpWallApiKey.Parse(protector.Unprotect(ciphertext)), lastFour, savedAt, payer);
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
         {
-            return new StoredKeyLookup(StoredKeyState.Unreadable, null, lastFour, savedAt);
+            return new StoredKeyLookup(StoredKeyState.Unreadable, null, lastFour, savedAt, payer);
         }
     }
 

@@ -13,6 +13,10 @@ public sealed class PayingKeys(ApiKeyVault own, TeamKeyVault team)
     public Task<StoredKeyLookup> CurrentAsync(string userId, Payer payer, CancellationToken cancellationToken = default) =>
         payer == Payer.Team ? team.GetAsync(cancellationToken) : own.GetAsync(userId, cancellationToken);
 
+    /// <summary>The current key of an account as <see cref="AccountOf"/> names it.</summary>
+    public Task<StoredKeyLookup> CurrentAsync(string account, CancellationToken cancellationToken = default) =>
+        CurrentAsync(account, account == TeamKeyVault.Account ? Payer.Team : Payer.Own, cancellationToken);
+
     public Task<StoredKeyLookup> ForActivationAsync(string userId, Payer payer, string? fingerprint, CancellationToken cancellationToken = default) =>
         payer == Payer.Team ? team.GetForActivationAsync(fingerprint, cancellationToken) : own.GetForActivationAsync(userId, fingerprint, cancellationToken);
 

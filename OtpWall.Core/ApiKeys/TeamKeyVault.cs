@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Data;
@@ -92,17 +91,7 @@ public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, 
         return true;
     }
 
-    private StoredKeyLookup Open(TeamApiKey stored)
-    {
-        try
-        {
-            return new StoredKeyLookup(StoredKeyState.Available, OtpWallApiKey.Parse(Protector.Unprotect(stored.Ciphertext)), stored.LastFour, stored.SavedAt, Payer.Team);
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
-        {
-            return new StoredKeyLookup(StoredKeyState.Unreadable, null, stored.LastFour, stored.SavedAt, Payer.Team);
-        }
-    }
+    private StoredKeyLookup Open(TeamApiKey stored) => ApiKeyVault.Open(Protector, stored.Ciphertext, stored.LastFour, stored.SavedAt, Payer.Team);
 
     private IDataProtector Protector => protection.CreateProtector(Purpose);
 }

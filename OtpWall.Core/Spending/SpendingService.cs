@@ -95,13 +95,15 @@ public sealed class SpendingService(
     public async Task<decimal?> LastPriceAsync(string service, string country, string? currency, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await LastPriceAsync(db, service, country, currency, cancellationToken);
+        return (await LastPriceAsync(db, service, country, currency, cancellationToken))?.Price;
     }
 
-    internal static Task<decimal?> LastPriceAsync(OtpWallDbContext db, string service, string country, string? currency, CancellationToken cancellationToken) =>
+    internal static Task<LastPrice?> LastPriceAsync(OtpWallDbContext db, string service, string country, string? currency, CancellationToken cancellationToken) =>
         db.Activations.AsNoTracking()
             .Where(a => a.Service == service && a.Country == country && a.Price != null && !a.PriceEstimated && (currency == null || a.Currency == currency))
-            .OrderByDescending(a => a.CreatedAt).Select(a => a.Price).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(a => a.CreatedAt).Select(a => new LastPrice(a.Price!.Value, a.Currency)).FirstOrDefaultAsync(cancellationToken);
+
+    internal sealed record LastPrice(decimal Price, string? Currency);
 
     /// <summary>The team balance below which members who buy with the team key are warned; null: none.</summary>
     public async Task<decimal?> LowBalanceThresholdAsync(CancellationToken cancellationToken = default)

@@ -70,13 +70,6 @@ public sealed class TeamKeyService(
         return await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
     }
 
-    public async Task<decimal?> GetLowBalanceThresholdAsync(string actingUserId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        return await db.InstanceSettings.AsNoTracking().Select(s => s.TeamLowBalanceThreshold).FirstOrDefaultAsync(cancellationToken);
-    }
-
     public async Task<string?> SetLowBalanceThresholdAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
     {
         if (!TryParseAmount(typed, out var threshold)) return $"'{typed}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";

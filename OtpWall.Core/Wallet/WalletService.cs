@@ -14,7 +14,7 @@ namespace OtpWall.Core.Wallet;
 /// call, and every subscriber hears of each new reading.
 /// </summary>
 public sealed partial class WalletService(
-    ApiKeyVault vault, TeamKeyVault teamVault, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
+    PayingKeys keys, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly UserChannel<WalletReading> _readings = new(logger);
@@ -100,7 +100,7 @@ public sealed partial class WalletService(
         WalletReading Problem(WalletProblem problem, string message, DateTimeOffset? nextReadAt = null) =>
             new(previous?.Balance, previous?.BalanceReadAt, now, nextReadAt ?? next, problem, message);
 
-        var stored = userId == TeamKeyVault.Account ? await teamVault.GetAsync() : await vault.GetAsync(userId);
+        var stored = await keys.CurrentAsync(userId);
         if (stored.Problem is { } keyProblem)
             return Problem(stored.State == StoredKeyState.Missing ? WalletProblem.NoKey : WalletProblem.KeyUnreadable, keyProblem);
 

@@ -7,6 +7,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.SandboxMode;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Tests.Support;
 using static OtpWall.Tests.Support.DashboardHostExtensions;
 
@@ -91,5 +92,34 @@ public sealed class SandboxControlAccessTests : DashboardHostTest
         using var stats = await stranger.GetAsync("/sandbox/control/stats");
 
         Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+    }
+}
+
+/// <summary>The in-app simulator forgets its accounts on a restart; the keys the dashboard keeps get theirs back.</summary>
+public sealed class SandboxRestartTests
+{
+    [Fact]
+    public async Task AfterARestart_ThePersonalAndTheTeamKeysSandboxAccounts_AreBack()
+    {
+        var data = DashboardHost.NewDataDirectory();
+        OtpWallApiKey personal, team;
+        await using (var before = new DashboardHost(data))
+        {
+            var (_, adminId) = await before.RegisterAdministratorAsync();
+            Assert.True((await before.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(adminId)).Saved);
+            personal = (await before.Services.GetRequiredService<ApiKeyVault>().GetAsync(adminId)).Key!;
+            team = OtpWallApiKey.Parse(before.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().CreateAccount(null, 5m, null).Key);
+            Assert.True((await before.Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SaveAsync(adminId, team.Reveal())).Saved);
+        }
+
+        await using (var after = new DashboardHost(data))
+        {
+            using var _ = after.NewSession(); // starts the server, and with it the restorer
+            var simulator = after.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>();
+
+            await Eventually.EqualAsync(true, () => Task.FromResult(simulator.AccountExists(personal.Reveal()) && simulator.AccountExists(team.Reveal())));
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
     }
 }

@@ -47,8 +47,8 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
         return member;
     }
 
-    private Task LimitAsync(string member, string daily, string monthly = "") =>
-        _core.Get<TeamKeyService>().SetLimitsAsync(_admin, member, daily, monthly).ContinueWith(t => Assert.Null(t.Result));
+    private async Task LimitAsync(string member, string daily, string monthly = "") =>
+        Assert.Null(await _core.Get<TeamKeyService>().SetLimitsAsync(_admin, member, daily, monthly));
 
     private Task<BuyResult> BuyAsync(string member) => _core.Get<ActivationService>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
 
