@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.ApiKeys;
@@ -38,6 +39,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddOptions<WalletOptions>().BindConfiguration(WalletOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SpendingOptions>().BindConfiguration(SpendingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -59,6 +61,10 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<TeamKeyService>();
         services.AddSingleton<WalletService>();
         services.AddSingleton<BalanceMovements>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<AuditPruner>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditPruner>());
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<CatalogueService>();

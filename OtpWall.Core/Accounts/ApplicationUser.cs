@@ -9,4 +9,7 @@ public sealed class ApplicationUser : IdentityUser
     public bool IsDisabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the person last signed in (any device).</summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Accounts;
@@ -20,7 +21,8 @@ public sealed record RegistrationResult(ApplicationUser? User, IReadOnlyList<str
 /// (invite-only by default, open or closed) decides, and an invite link works once.
 /// </summary>
 public sealed class RegistrationService(
-    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options) : IDisposable
+    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options, AuditLog audit)
+    : IDisposable
 {
     // One instance serves the team, so one gate makes "am I the first user?" and "claim this invite" atomic.
     private readonly SemaphoreSlim _registrationGate = new(1, 1);
@@ -69,6 +71,9 @@ public sealed class RegistrationService(
                 if (!await roles.RoleExistsAsync(TeamRoles.Administrator)) await roles.CreateAsync(new IdentityRole(TeamRoles.Administrator));
                 await users.AddToRoleAsync(user, TeamRoles.Administrator);
             }
+            await audit.RecordAsync(AuditActions.Registered, user.Id,
+                decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
+            if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
             return new RegistrationResult(user, []);
         }
         finally
@@ -89,6 +94,12 @@ public sealed class RegistrationService(
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
         await db.InstanceSettings.Where(s => s.Id == InstanceSettings.SingletonId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RegistrationPolicy, policy), cancellationToken);
+        await audit.RecordAsync(AuditActions.RegistrationPolicyChanged, actingUserId, policy switch
+        {
+            RegistrationPolicy.Open => "Opened registration to anyone who can reach the dashboard.",
+            RegistrationPolicy.Closed => "Closed registration to everybody.",
+            _ => "Set registration to invited people only.",
+        }, cancellationToken: cancellationToken);
     }
 
     public void Dispose() => _registrationGate.Dispose();

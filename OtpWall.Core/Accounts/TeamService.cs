@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Accounts;
@@ -14,7 +15,8 @@ namespace OtpWall.Core.Accounts;
 /// and create or revoke invites. Every call is checked against the acting user's role, whatever page calls it.
 /// </summary>
 public sealed class TeamService(
-    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options)
+    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options,
+    AuditLog audit, SessionRegistry sessions)
 {
     public async Task<IReadOnlyList<TeamMember>> ListMembersAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
@@ -24,7 +26,7 @@ public sealed class TeamService(
         var now = time.GetUtcNow();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.CreatedAt).ToListAsync(cancellationToken);
         return [.. users.Select(u => new TeamMember(
-            u.Id, u.Email ?? u.UserName ?? u.Id, adminIds.Contains(u.Id), u.IsDisabled, u.LockoutEnd > now, u.CreatedAt))];
+            u.Id, u.Email ?? u.UserName ?? u.Id, adminIds.Contains(u.Id), u.IsDisabled, u.LockoutEnd > now, u.CreatedAt, u.LastSignInAt))];
     }
 
     /// <summary>Disables or re-enables a user. Disabling changes their security stamp, which ends their sessions.</summary>
@@ -43,7 +45,39 @@ public sealed class TeamService(
         user.IsDisabled = disabled;
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded) return string.Join(" ", updated.Errors.Select(e => e.Description));
-        if (disabled) await users.UpdateSecurityStampAsync(user);
+        if (disabled)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            await sessions.EndAllAsync(userId, "account disabled", cancellationToken: cancellationToken);
+        }
+        await audit.RecordAsync(disabled ? AuditActions.MemberDisabled : AuditActions.MemberEnabled, actingUserId,
+            disabled ? "Disabled the account; its sessions ended." : "Enabled the account again.", userId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Makes a person an administrator or a member. Nobody changes their own role, so the administrator acting always
+    /// remains one and an instance never loses its last administrator this way.
+    /// </summary>
+    public async Task<string?> SetAdministratorAsync(string actingUserId, string userId, bool administrator, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
+        }
+        if (userId == actingUserId) return "You cannot change your own role; ask another administrator.";
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return "That user no longer exists.";
+        var isAdministrator = await users.IsInRoleAsync(user, TeamRoles.Administrator);
+        if (isAdministrator == administrator) return null;
+        var changed = administrator ? await users.AddToRoleAsync(user, TeamRoles.Administrator) : await users.RemoveFromRoleAsync(user, TeamRoles.Administrator);
+        if (!changed.Succeeded) return string.Join(" ", changed.Errors.Select(e => e.Description));
+        // The role travels in the sign-in cookie: a new stamp makes open sessions take the new role at their next check.
+        await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(AuditActions.RoleChanged, actingUserId,
+            administrator ? "Made the person an administrator." : "Made the person a member (no longer an administrator).", userId, cancellationToken);
         return null;
     }
 
@@ -61,7 +95,9 @@ public sealed class TeamService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
         if (user is null) return null;
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+        var code = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+        await audit.RecordAsync(AuditActions.PasswordLinkCreated, actingUserId, "Created a password link for the account.", userId, cancellationToken);
+        return code;
     }
 
     /// <summary>Sets a new password with a code from <see cref="CreatePasswordResetCodeAsync"/>; returns what went wrong, if anything.</summary>
@@ -86,6 +122,8 @@ public sealed class TeamService(
             return [.. result.Errors.Select(e => e.Code == "InvalidToken" ? Invalid : e.Description)];
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        await sessions.EndAllAsync(userId, "password reset");
+        await audit.RecordAsync(AuditActions.PasswordReset, userId, "Chose a new password with a password link; every session ended.");
         return [];
     }
 
@@ -105,6 +143,9 @@ public sealed class TeamService(
         };
         db.Invites.Add(invite);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(AuditActions.InviteCreated, actingUserId,
+            $"Created an invite link that expires {invite.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)}.",
+            cancellationToken: cancellationToken);
         return new CreatedInvite(invite.Id, token, invite.ExpiresAt);
     }
 
@@ -124,7 +165,8 @@ public sealed class TeamService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
         var now = time.GetUtcNow();
-        await db.Invites.Where(i => i.Id == inviteId && i.UsedAt == null && i.RevokedAt == null)
+        var revoked = await db.Invites.Where(i => i.Id == inviteId && i.UsedAt == null && i.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), cancellationToken);
+        if (revoked > 0) await audit.RecordAsync(AuditActions.InviteRevoked, actingUserId, "Revoked an invite link before it was used.", cancellationToken: cancellationToken);
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class ActivationPoller(
     BalanceMovements movements,
     BuyPreferences preferences,
     ActivationNotifier notifier,
+    Audit.AuditLog audit,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationPoller> logger) : BackgroundService
@@ -253,7 +254,13 @@ public sealed partial class ActivationPoller(
             LogInterrupted(logger, activation.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var activation in interrupted) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+        foreach (var activation in interrupted)
+        {
+            notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+            await audit.RecordAsync(Audit.AuditActions.OutcomeUnknown, null,
+                $"A {activation.ServiceName} number in {activation.CountryName} was being bought with {(activation.Payer == Payer.Team ? "the team key" : "the member's own key")} " +
+                "when the dashboard stopped: its outcome is unknown.", activation.UserId, cancellationToken);
+        }
     }
 
     // No SMS and the end of the rental is near: cancel, so OTPWALL refunds rather than keeps the price.
@@ -271,6 +278,9 @@ public sealed partial class ActivationPoller(
             activation.Note = "No SMS came in time, so the dashboard cancelled this number and OTPWALL refunds its price.";
             activation.UpdatedAt = now;
             LogAutoCancelled(logger, activation.Id);
+            await audit.RecordAsync(Audit.AuditActions.AutoCancel, null,
+                $"Cancelled the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}) automatically: no SMS came in time.",
+                activation.UserId, cancellationToken);
             return true;
         }
         catch (OtpWallException)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Spending;
@@ -38,6 +39,7 @@ public sealed partial class ActivationService(
     BalanceMovements movements,
     ActivationNotifier notifier,
     ActivationPoller poller,
+    AuditLog audit,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger) : IDisposable
@@ -217,6 +219,9 @@ public sealed partial class ActivationService(
             poller.Track(activation);
             LogBought(logger, activation.Id, service.Code, country.Code);
             notifier.Publish(userId, new ActivationChange(activation.Id, false));
+            await audit.RecordAsync(AuditActions.Purchase, userId,
+                $"Bought a {service.Name} number in {country.Name} (OTPWALL {activation.UpstreamId}){PriceWords(activation)} with {PayerWords(payer)}.",
+                cancellationToken: CancellationToken.None);
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
         catch (PurchaseOutcomeUnknownException ex)
@@ -245,6 +250,8 @@ public sealed partial class ActivationService(
         await db.SaveChangesAsync();
         movements.Note(PayingKeys.AccountOf(activation.UserId, activation.Payer));
         notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+        await audit.RecordAsync(AuditActions.OutcomeUnknown, activation.UserId,
+            $"Tried to buy a {activation.ServiceName} number in {activation.CountryName} with {PayerWords(activation.Payer)}; the outcome is unknown.");
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
 
@@ -316,7 +323,13 @@ public sealed partial class ActivationService(
         poller.Track(activation);
         if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(userId, activation.Payer, CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
-        if (activation.Status == wanted) LogChanged(logger, activation.Id, wanted.ToContractName());
+        if (activation.Status == wanted)
+        {
+            LogChanged(logger, activation.Id, wanted.ToContractName());
+            await audit.RecordAsync(complete ? AuditActions.Complete : AuditActions.Cancel, userId,
+                $"{(complete ? "Completed" : "Cancelled")} the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}).",
+                cancellationToken: CancellationToken.None);
+        }
 
         return activation.Status == wanted
             ? new ActivationActionResult(true, complete ? "Completed." : "Cancelled. OTPWALL refunds the price.")
@@ -332,6 +345,12 @@ public sealed partial class ActivationService(
     }
 
     public void Dispose() => _teamKeyGate.Dispose();
+
+    private static string PayerWords(Payer payer) => payer == Payer.Team ? "the team key" : "their own key";
+
+    private static string PriceWords(Activation activation) => activation.Price is { } price
+        ? $" for {(activation.PriceEstimated ? "about " : "")}{price.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} {activation.Currency}"
+        : "";
 
     [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
     private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);

@@ -1,3 +1,4 @@
+using OtpWall.Core.Audit;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
@@ -26,7 +27,7 @@ public sealed record KeySaveResult(bool Saved, KeyCheck? Check, string Message);
 /// The API key settings of one user: the format is checked first, then the key is tried against <c>/balance</c>.
 /// A refused key is not saved; an unreachable OTPWALL does not stop the user from saving.
 /// </summary>
-public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory clients, WalletService wallet)
+public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory clients, WalletService wallet, AuditLog audit)
 {
     public const string FormatMessage = "An OTPWALL API key is exactly 32 letters and digits. Copy it again from OTPWALL's API Tools page.";
 
@@ -42,8 +43,14 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
             return new KeySaveResult(false, check,
                 "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.");
 
+        var previous = await vault.GetAsync(userId, cancellationToken);
         await vault.SaveAsync(userId, key, cancellationToken);
         wallet.Forget(userId);
+        await audit.RecordAsync(previous.State == StoredKeyState.Missing ? AuditActions.KeySaved : AuditActions.KeyReplaced, userId,
+            previous.State == StoredKeyState.Missing
+                ? $"Saved an API key ending {key.LastFour}."
+                : $"Replaced the API key{(previous.LastFour is { } old ? $" ending {old}" : "")} with one ending {key.LastFour}.",
+            cancellationToken: cancellationToken);
         return new KeySaveResult(true, check, check.Outcome == KeyCheckOutcome.Works
             ? $"Key saved. It works: the balance is {check.Balance}."
             : "Key saved, but it could not be checked: " + check.Message);
@@ -55,8 +62,12 @@ public sealed class ApiKeyService(ApiKeyVault vault, OtpWallClientFactory client
 
     public async Task<bool> RemoveAsync(string userId, CancellationToken cancellationToken = default)
     {
+        var previous = await vault.GetAsync(userId, cancellationToken);
         var removed = await vault.RemoveAsync(userId, cancellationToken);
         wallet.Forget(userId);
+        if (removed)
+            await audit.RecordAsync(AuditActions.KeyRemoved, userId,
+                $"Removed the API key{(previous.LastFour is { } old ? $" ending {old}" : "")}.", cancellationToken: cancellationToken);
         return removed;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Spending;
 
 namespace OtpWall.Core.Data;
@@ -30,6 +31,10 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
     public DbSet<FavouritePair> FavouritePairs => Set<FavouritePair>();
 
     public DbSet<ActivationPreferences> ActivationPreferences => Set<ActivationPreferences>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -101,6 +106,29 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         {
             preferences.HasKey(p => p.UserId);
             preferences.HasOne<ApplicationUser>().WithOne().HasForeignKey<ActivationPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.Property(e => e.Action).HasMaxLength(40);
+            entry.Property(e => e.ActorEmail).HasMaxLength(256);
+            entry.Property(e => e.SubjectEmail).HasMaxLength(256);
+            entry.Property(e => e.ClientAddress).HasMaxLength(64);
+            entry.Property(e => e.Text).HasMaxLength(500);
+            // No foreign keys: an entry outlives the account it names (its e-mail is kept in the entry).
+            entry.HasIndex(e => e.At);
+            entry.HasIndex(e => new { e.ActorId, e.Id });
+            entry.HasIndex(e => new { e.SubjectId, e.Id });
+            entry.HasIndex(e => new { e.Action, e.Id });
+        });
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.Property(s => s.Id).HasMaxLength(32);
+            session.Property(s => s.EndReason).HasMaxLength(40);
+            session.Property(s => s.ClientAddress).HasMaxLength(64);
+            session.HasIndex(s => new { s.UserId, s.EndedAt });
+            session.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<InstanceSettings>().HasData(new InstanceSettings { Id = Accounts.InstanceSettings.SingletonId });

@@ -19,6 +19,9 @@ public static class BudgetPeriods
         return new BudgetPeriod(Instant(first, zone), Instant(first.AddMonths(1), zone));
     }
 
+    /// <summary>The instant a calendar day begins in <paramref name="zone"/>.</summary>
+    public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone) => Instant(day.ToDateTime(TimeOnly.MinValue), zone);
+
     // A local midnight that does not exist (clocks jump at midnight in a few zones) begins at the first local time that does.
     private static DateTimeOffset Instant(DateTime local, TimeZoneInfo zone)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
@@ -16,7 +17,7 @@ public sealed record TeamKeyStatus(StoredKeyState State, string? LastFour, DateT
 /// which keys they buy with and their team-key limits, and set the low-balance warning. Every call checks the role first.
 /// </summary>
 public sealed class TeamKeyService(
-    IDbContextFactory<OtpWallDbContext> databases, TeamKeyVault vault, OtpWallClientFactory clients, WalletService wallet)
+    IDbContextFactory<OtpWallDbContext> databases, TeamKeyVault vault, OtpWallClientFactory clients, WalletService wallet, AuditLog audit)
 {
     public async Task<TeamKeyStatus> GetStatusAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
@@ -34,7 +35,13 @@ public sealed class TeamKeyService(
         if (check.Outcome == KeyCheckOutcome.Refused)
             return new KeySaveResult(false, check,
                 "OTPWALL refused this key, so it was not saved. Check that you copied all of it, or generate a new one in OTPWALL.");
+        var previous = await vault.GetAsync(cancellationToken);
         await vault.SaveAsync(key, cancellationToken);
+        await audit.RecordAsync(previous.State == StoredKeyState.Missing ? AuditActions.TeamKeySaved : AuditActions.TeamKeyReplaced, actingUserId,
+            previous.State == StoredKeyState.Missing
+                ? $"Saved the team key ending {key.LastFour}."
+                : $"Replaced the team key{(previous.LastFour is { } old ? $" ending {old}" : "")} with one ending {key.LastFour}.",
+            cancellationToken: cancellationToken);
         if (check.Balance is { } balance) wallet.Record(TeamKeyVault.Account, balance);
         else wallet.Forget(TeamKeyVault.Account);
         return new KeySaveResult(true, check, check.Outcome == KeyCheckOutcome.Works
@@ -45,8 +52,12 @@ public sealed class TeamKeyService(
     public async Task<bool> RemoveAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
         await EnsureAdministratorAsync(actingUserId, cancellationToken);
+        var previous = await vault.GetAsync(cancellationToken);
         var removed = await vault.RemoveAsync(cancellationToken);
         wallet.Forget(TeamKeyVault.Account);
+        if (removed)
+            await audit.RecordAsync(AuditActions.TeamKeyRemoved, actingUserId,
+                $"Removed the team key{(previous.LastFour is { } old ? $" ending {old}" : "")}.", cancellationToken: cancellationToken);
         return removed;
     }
 
@@ -58,8 +69,18 @@ public sealed class TeamKeyService(
         return await db.MemberSpending.AsNoTracking().ToDictionaryAsync(s => s.UserId, cancellationToken);
     }
 
-    public Task<string?> SetKeyModeAsync(string actingUserId, string userId, KeyMode mode, CancellationToken cancellationToken = default) =>
-        UpdateAsync(actingUserId, userId, s => s.KeyMode = mode, cancellationToken);
+    public async Task<string?> SetKeyModeAsync(string actingUserId, string userId, KeyMode mode, CancellationToken cancellationToken = default)
+    {
+        var problem = await UpdateAsync(actingUserId, userId, s => s.KeyMode = mode, cancellationToken);
+        if (problem is null)
+            await audit.RecordAsync(AuditActions.KeyModeChanged, actingUserId, mode switch
+            {
+                KeyMode.Team => "Set the member to buy with the team key.",
+                KeyMode.Both => "Set the member to buy with their own key or the team key.",
+                _ => "Set the member to buy with their own key.",
+            }, userId, cancellationToken);
+        return problem;
+    }
 
     /// <summary>Sets a member's limits as typed (empty: no limit); returns what is wrong with the text, or null when saved.</summary>
     public async Task<string?> SetLimitsAsync(string actingUserId, string userId, string? daily, string? monthly, CancellationToken cancellationToken = default)
@@ -67,7 +88,11 @@ public sealed class TeamKeyService(
         if (!TryParseAmount(daily, out var day)) return $"The daily limit '{daily}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";
         if (!TryParseAmount(monthly, out var month)) return $"The monthly limit '{monthly}' is not an amount: use digits with up to two decimals, like 50 or 20.00.";
         if (day is { } d && month is { } m && d > m) return "The daily limit cannot be above the monthly limit.";
-        return await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
+        var problem = await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
+        if (problem is null)
+            await audit.RecordAsync(AuditActions.BudgetChanged, actingUserId,
+                $"Set the member's team-key limits to {LimitWords(day)} a day and {LimitWords(month)} a month.", userId, cancellationToken);
+        return problem;
     }
 
     public async Task<string?> SetLowBalanceThresholdAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
@@ -76,6 +101,9 @@ public sealed class TeamKeyService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
         await db.InstanceSettings.ExecuteUpdateAsync(s => s.SetProperty(i => i.TeamLowBalanceThreshold, threshold), cancellationToken);
+        await audit.RecordAsync(AuditActions.LowBalanceThresholdChanged, actingUserId,
+            threshold is { } t ? $"Set the team's low-balance warning to {t.ToString("0.00", CultureInfo.InvariantCulture)}." : "Turned the team's low-balance warning off.",
+            cancellationToken: cancellationToken);
         return null;
     }
 
@@ -91,6 +119,8 @@ public sealed class TeamKeyService(
         amount = value;
         return true;
     }
+
+    private static string LimitWords(decimal? limit) => limit is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "none";
 
     private async Task<string?> UpdateAsync(string actingUserId, string userId, Action<MemberSpending> change, CancellationToken cancellationToken)
     {

@@ -65,6 +65,7 @@ internal static class DashboardHosting
             options.AccessDeniedPath = "/Account/AccessDenied";
         });
         // The antiforgery cookie, too, is Secure on HTTPS (its default sends it over plain HTTP as well).
+        services.AddSessionEnforcement();
         services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // No "Server: Kestrel": what runs behind the address is nobody's business.
         builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
@@ -88,6 +89,7 @@ internal static class DashboardHosting
         var database = app.Services.GetRequiredService<DatabaseReadiness>();
         app.Use((context, next) => database.Ready.IsCompletedSuccessfully ? next(context) : WaitForDatabaseAsync(database, context, next));
         app.UseWebHardening();
+        app.UseAuditClientAddress();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(new ExceptionHandlerOptions

@@ -52,7 +52,7 @@ public sealed class NavMenuTests : BunitContext
 
         var cut = Render<NavMenu>();
 
-        Assert.Equal(["nav-buy", "nav-activations", "nav-history", "nav-wallet", "nav-settings", "nav-team", "nav-account"],
+        Assert.Equal(["nav-buy", "nav-activations", "nav-history", "nav-wallet", "nav-settings", "nav-team", "nav-usage", "nav-audit", "nav-account"],
             cut.FindAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
     }
 

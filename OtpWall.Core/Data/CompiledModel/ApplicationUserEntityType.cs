@@ -21,7 +21,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Accounts.ApplicationUser",
                 typeof(ApplicationUser),
                 baseEntityType,
-                propertyCount: 17,
+                propertyCount: 18,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -76,6 +76,14 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(ApplicationUser).GetProperty("IsDisabled", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ApplicationUser).GetField("<IsDisabled>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var lastSignInAt = runtimeEntityType.AddProperty(
+                "LastSignInAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(ApplicationUser).GetProperty("LastSignInAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApplicationUser).GetField("<LastSignInAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetToBinaryConverter());
 
             var lockoutEnabled = runtimeEntityType.AddProperty(
                 "LockoutEnabled",

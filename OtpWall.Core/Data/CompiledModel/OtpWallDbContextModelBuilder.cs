@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0e92a034-5250-4962-a8b8-3ff219b887af"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("257cecb9-29c6-452b-9b42-37800e057ea8"), entityTypeCount: 19)
         {
         }
 
@@ -26,6 +26,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var applicationUser = ApplicationUserEntityType.Create(this);
             var instanceSettings = InstanceSettingsEntityType.Create(this);
             var invite = InviteEntityType.Create(this);
+            var userSession = UserSessionEntityType.Create(this);
             var activation = ActivationEntityType.Create(this);
             var activationMessage = ActivationMessageEntityType.Create(this);
             var activationPreferences = ActivationPreferencesEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var retiredApiKey = RetiredApiKeyEntityType.Create(this);
             var storedApiKey = StoredApiKeyEntityType.Create(this);
             var teamApiKey = TeamApiKeyEntityType.Create(this);
+            var auditEntry = AuditEntryEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
@@ -41,6 +43,7 @@ namespace OtpWall.Core.Data.CompiledModel
             IdentityUserRoleEntityType.CreateForeignKey1(identityUserRole, identityRole);
             IdentityUserRoleEntityType.CreateForeignKey2(identityUserRole, applicationUser);
             IdentityUserTokenEntityType.CreateForeignKey1(identityUserToken, applicationUser);
+            UserSessionEntityType.CreateForeignKey1(userSession, applicationUser);
             ActivationEntityType.CreateForeignKey1(activation, applicationUser);
             ActivationMessageEntityType.CreateForeignKey1(activationMessage, activation);
             ActivationPreferencesEntityType.CreateForeignKey1(activationPreferences, applicationUser);
@@ -58,6 +61,7 @@ namespace OtpWall.Core.Data.CompiledModel
             ApplicationUserEntityType.CreateAnnotations(applicationUser);
             InstanceSettingsEntityType.CreateAnnotations(instanceSettings);
             InviteEntityType.CreateAnnotations(invite);
+            UserSessionEntityType.CreateAnnotations(userSession);
             ActivationEntityType.CreateAnnotations(activation);
             ActivationMessageEntityType.CreateAnnotations(activationMessage);
             ActivationPreferencesEntityType.CreateAnnotations(activationPreferences);
@@ -65,6 +69,7 @@ namespace OtpWall.Core.Data.CompiledModel
             RetiredApiKeyEntityType.CreateAnnotations(retiredApiKey);
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
+            AuditEntryEntityType.CreateAnnotations(auditEntry);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);
 
             AddAnnotation("ProductVersion", "10.0.15");

@@ -23,6 +23,18 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             // The form sends the page's address relative to the site ("wallet"); anything that would leave it leads home.
             return Results.LocalRedirect(LocalUrl.IsLocal($"~/{returnUrl}") ? $"~/{returnUrl}" : "~/");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+        // Account & security's "Sign out everywhere": every session of the person ends, on every device, this one too.
+        accountGroup.MapPost("/LogoutEverywhere", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signInManager) =>
+        {
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+                return Results.Text("This form has expired. Reload the page and try again.", "text/plain", statusCode: StatusCodes.Status400BadRequest);
+            if (await signInManager.UserManager.GetUserAsync(context.User) is not { } user || signInManager is not EvenTimingSignInManager manager)
+                return Results.LocalRedirect("~/Account/Login");
+            await manager.SignOutEverywhereAsync(user);
+            IdentityRedirectManager.AppendStatus(context, "You are signed out on every device and browser. Sign in again here.");
+            return Results.LocalRedirect("~/Account/Login");
+        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
         return accountGroup;
     }
 }

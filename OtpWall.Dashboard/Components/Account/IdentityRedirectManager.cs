@@ -37,9 +37,13 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         RedirectTo(navigationManager.GetUriWithQueryParameters(uriWithoutQuery, queryParameters));
     }
 
+    /// <summary>A message for the next account page to show (for endpoints that redirect themselves).</summary>
+    public static void AppendStatus(HttpContext context, string message) =>
+        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        AppendStatus(context, message);
         RedirectTo(uri);
     }
 
