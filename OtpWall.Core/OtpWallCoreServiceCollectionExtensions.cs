@@ -59,6 +59,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<PayingKeys>();
         services.AddSingleton<SpendingService>();
         services.AddSingleton<TeamKeyService>();
+        services.AddSingleton<UsageService>();
         services.AddSingleton<WalletService>();
         services.AddSingleton<BalanceMovements>();
         services.AddSingleton<AuditLog>();

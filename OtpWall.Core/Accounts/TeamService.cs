@@ -74,8 +74,8 @@ public sealed class TeamService(
         if (isAdministrator == administrator) return null;
         var changed = administrator ? await users.AddToRoleAsync(user, TeamRoles.Administrator) : await users.RemoveFromRoleAsync(user, TeamRoles.Administrator);
         if (!changed.Succeeded) return string.Join(" ", changed.Errors.Select(e => e.Description));
-        // The role travels in the sign-in cookie: a new stamp makes open sessions take the new role at their next check.
-        await users.UpdateSecurityStampAsync(user);
+        // Every administration call checks the role in the database, so it holds at once; the cookie's copy of the role
+        // (what the menu shows) is renewed at its next check, within a minute.
         await audit.RecordAsync(AuditActions.RoleChanged, actingUserId,
             administrator ? "Made the person an administrator." : "Made the person a member (no longer an administrator).", userId, cancellationToken);
         return null;

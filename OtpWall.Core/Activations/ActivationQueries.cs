@@ -113,13 +113,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         return query;
     }
 
-    private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Iso(DateTimeOffset value) => Csv.Iso(value);
 
-    // Quotes as RFC 4180 asks, and defuses cells a spreadsheet would run as a formula (=, +, -, @): "+92…" stays text.
-    private static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    private static string Cell(string? value) => Csv.Cell(value);
 }

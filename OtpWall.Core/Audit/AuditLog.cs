@@ -98,6 +98,14 @@ public sealed partial class AuditLog(
         }
     }
 
+    /// <summary>The entries the filter selects as CSV, newest first.</summary>
+    public async Task WriteCsvAsync(string actingUserId, AuditFilter filter, TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        await writer.WriteLineAsync("time_utc,action,actor,subject,client_address,text".AsMemory(), cancellationToken);
+        await foreach (var entry in ExportAsync(actingUserId, filter, cancellationToken))
+            await writer.WriteLineAsync(Csv.Line(Csv.Iso(entry.At), entry.Action, entry.ActorEmail, entry.SubjectEmail, entry.ClientAddress, entry.Text).AsMemory(), cancellationToken);
+    }
+
     /// <summary>Deletes entries older than the retention; returns how many went.</summary>
     public async Task<int> PruneAsync(TimeSpan retention, CancellationToken cancellationToken = default)
     {

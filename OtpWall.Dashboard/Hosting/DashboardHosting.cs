@@ -7,7 +7,9 @@ using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
+using OtpWall.Dashboard.Components.Pages.Audit;
 using OtpWall.Dashboard.Components.Pages.History;
+using OtpWall.Dashboard.Components.Pages.Usage;
 using OtpWall.Dashboard.Components.Shared;
 using OtpWall.Dashboard.Components.Theme;
 using OtpWall.Dashboard.SandboxMode;
@@ -112,6 +114,8 @@ internal static class DashboardHosting
         app.MapAdditionalIdentityEndpoints();
         app.MapThemeEndpoint();
         app.MapHistoryExport();
+        app.MapAuditExport();
+        app.MapUsageExport();
         app.MapHealthEndpoint();
         app.MapSandboxWhenOn();
         return app;
