@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Accounts;
+using MudBlazor;
 using OtpWall.Dashboard.Components.Layout;
 using OtpWall.Dashboard.Components.Pages.Team;
 using OtpWall.Tests.Support;
@@ -25,20 +26,86 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
     }
 
     [Fact]
-    public async Task DisablingAMember_ChangesTheirStatus_AndTheAdministratorCannotDisableThemselves()
+    public async Task DisablingAMember_AsksFirst_ChangesTheirStatus_AndTheAdministratorCannotDisableThemselves()
+    {
+        await RegisterMemberAsync();
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<TeamPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
+        Assert.Empty(cut.Find("[data-email='person@example.com']").QuerySelectorAll("[data-testid=member-toggle]"));
+
+        await cut.StartClick("[data-email='member@example.com'] [data-testid=member-toggle]");
+        dialogs.WaitForAssertion(() => Assert.Contains("Disable member@example.com?", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.Find("[data-testid=confirm-no]").ClickAsync(new());
+        Assert.False(await IsDisabledAsync());
+        Assert.Equal("Active", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim());
+
+        await cut.StartClick("[data-email='member@example.com'] [data-testid=member-toggle]");
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("Disabled", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim()));
+        Assert.True(await IsDisabledAsync());
+    }
+
+    [Fact]
+    public async Task ChangingARole_AsksFirst_AndMakesTheMemberAnAdministrator()
+    {
+        await RegisterMemberAsync();
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<TeamPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
+        Assert.Empty(cut.Find("[data-email='person@example.com']").QuerySelectorAll("[data-testid=member-role]"));
+
+        await cut.StartClick("[data-email='member@example.com'] [data-testid=member-role]");
+        dialogs.WaitForAssertion(() => Assert.Contains("Make member@example.com an administrator?", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.Find("[data-testid=confirm-no]").ClickAsync(new());
+        Assert.False(await IsAdministratorAsync());
+
+        await cut.StartClick("[data-email='member@example.com'] [data-testid=member-role]");
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("Administrator", cut.Find("[data-email='member@example.com']").TextContent, StringComparison.Ordinal));
+        Assert.True(await IsAdministratorAsync());
+        Assert.Equal("Make member", cut.Find("[data-email='member@example.com'] [data-testid=member-role]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task RevokingAnInvite_AsksFirst_ThenTheLinkStopsWorking()
+    {
+        var cut = Render<TeamPage>();
+        var dialogs = Render<MudDialogProvider>();
+        await cut.ClickWhenReadyAsync("[data-testid=invite-create]");
+        var link = cut.WaitForElement("[data-testid=invite-link]").GetAttribute("value")!;
+        var token = Uri.UnescapeDataString(link[(link.IndexOf("invite=", StringComparison.Ordinal) + "invite=".Length)..]);
+        var registration = Services.GetRequiredService<RegistrationService>();
+
+        await cut.StartClick("[data-testid=invite-revoke]");
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke this invite?", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.Find("[data-testid=confirm-no]").ClickAsync(new());
+        Assert.True((await registration.DecideAsync(token)).Allowed);
+
+        await cut.StartClick("[data-testid=invite-revoke]");
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("Revoked", cut.Find("[data-testid=invite-row] td[data-label=Status]").TextContent.Trim()));
+        Assert.False((await registration.DecideAsync(token)).Allowed);
+    }
+
+    private async Task RegisterMemberAsync()
     {
         var registration = Services.GetRequiredService<RegistrationService>();
         await registration.SetPolicyAsync(UserId, RegistrationPolicy.Open);
         await registration.RegisterAsync("member@example.com", "another long passphrase", null);
-        var cut = Render<TeamPage>();
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=member-row]").Count));
-
-        Assert.Empty(cut.Find("[data-email='person@example.com']").QuerySelectorAll("[data-testid=member-toggle]"));
-        await cut.ClickWhenReadyAsync("[data-email='member@example.com'] [data-testid=member-toggle]");
-
-        cut.WaitForAssertion(() => Assert.Equal("Disabled", cut.Find("[data-email='member@example.com'] [data-testid=member-status]").TextContent.Trim()));
-        Assert.True((await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled);
     }
+
+    private async Task<bool> IsDisabledAsync() =>
+        (await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsDisabled;
+
+    private async Task<bool> IsAdministratorAsync() =>
+        (await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").IsAdministrator;
 }
 
 public sealed class NavMenuTests : BunitContext

@@ -14,4 +14,14 @@ public static class BunitClicks
         cut.WaitForElement(selector);
         await cut.InvokeAsync(() => cut.Find(selector).ClickAsync(new()));
     }
+
+    /// <summary>
+    /// Clicks <paramref name="selector"/> without waiting for what the click does to finish: for a click that opens a
+    /// question (a confirmation dialog) the test answers next. Await the returned task once the question is answered.
+    /// </summary>
+    public static Task StartClick<T>(this IRenderedComponent<T> cut, string selector) where T : IComponent
+    {
+        cut.WaitForElement(selector);
+        return cut.InvokeAsync(() => { _ = cut.Find(selector).ClickAsync(new()); });
+    }
 }
