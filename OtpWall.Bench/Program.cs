@@ -8,7 +8,7 @@ var quick = options.ContainsKey("quick");
 var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
     options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
 var rows = new List<string[]>();
-var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, bytes
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, bytes
 bool Runs(string part) => only is null || only.Split(',').Contains(part);
 
 foreach (var (n, keys) in !Runs("polling") ? [] : quick ? [(40, 4)] : new[] { (200, 10), (1000, 50), (2000, 100) })
@@ -42,6 +42,12 @@ if (Runs("extract"))
 {
     var worst = Extraction.WorstMilliseconds(quick ? 1 : 5);
     rows.Add(["Code extraction from a hostile 1 MB SMS (8 shapes)", $"slowest {worst:0.0} ms", "< 50 ms", Verdict(worst < 50)]);
+}
+if (Runs("audit"))
+{
+    var paging = await AuditPaging.RunAsync(quick ? 5_000 : 100_000);
+    rows.Add([$"Audit log page on SQLite, {paging.Entries:N0} entries ({paging.Pages} pages: all, by member, by action, filtered)",
+        $"p50 {paging.P50:0.0} ms · p95 {paging.P95:0.0} ms · slowest {paging.Max:0.0} ms", "< 200 ms a page", Verdict(paging.Max < 200)]);
 }
 var bytes = Runs("bytes") ? await bench.FirstPageBytesAsync() : 0;
 if (Runs("bytes")) rows.Add(["First page (sign-in) bytes over the wire", $"{bytes / 1024.0:0} KiB (compressed, HTML + CSS + JS)", "—", ""]);
