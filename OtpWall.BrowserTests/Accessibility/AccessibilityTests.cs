@@ -14,10 +14,10 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
     private static readonly string[] MemberPages =
     [
         "activations", "buy", "history", "wallet", "settings/api-key", "no-such-page",
-        "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator",
+        "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator", "account/activity",
     ];
 
-    private static readonly string[] SignedInPages = [.. MemberPages, "admin/team"];
+    private static readonly string[] SignedInPages = [.. MemberPages, "admin/team", "team/usage", "team/audit"];
 
     [Theory]
     [InlineData("light")]
