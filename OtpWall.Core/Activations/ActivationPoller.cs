@@ -280,7 +280,7 @@ public sealed partial class ActivationPoller(
             LogAutoCancelled(logger, activation.Id);
             await audit.RecordAsync(Audit.AuditActions.AutoCancel, null,
                 $"Cancelled the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}) automatically: no SMS came in time.",
-                activation.UserId, cancellationToken);
+                activation.UserId, CancellationToken.None);
             return true;
         }
         catch (OtpWallException)

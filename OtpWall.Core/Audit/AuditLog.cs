@@ -29,7 +29,8 @@ public sealed partial class AuditLog(
 
     /// <summary>
     /// Records <paramref name="action"/> by <paramref name="actorId"/> about <paramref name="subjectId"/> (the actor when
-    /// null) from the current <see cref="AuditClient.Address"/>.
+    /// null) from the current <see cref="AuditClient.Address"/>. Never throws but for cancellation: a purchase that went
+    /// through must not look failed because its audit line could not be written.
     /// </summary>
     public async Task RecordAsync(string action, string? actorId, string text, string? subjectId = null, CancellationToken cancellationToken = default)
     {
@@ -53,7 +54,7 @@ public sealed partial class AuditLog(
             });
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogWriteFailed(logger, action, ex.GetType().Name);
         }

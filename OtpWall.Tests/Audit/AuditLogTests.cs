@@ -138,6 +138,19 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
     }
 
     [Fact]
+    public async Task APurchase_ThatWentThrough_IsBought_EvenWhenItsAuditLineCannotBeWritten()
+    {
+        var (member, _) = await _core.NewUserWithKeyAsync("member@example.com");
+        await using (var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync())
+            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER NoAudit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+
+        var bought = await _core.Get<ActivationService>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan);
+
+        Assert.Equal(BuyOutcome.Bought, bought.Outcome);
+        Assert.Equal(ActivationStatus.Waiting, (await _core.Get<ActivationQueries>().GetAsync(member, bought.Activation!.Id))!.Status);
+    }
+
+    [Fact]
     public async Task Entries_CannotBeChanged_InTheDatabase()
     {
         await Audit.RecordAsync(AuditActions.InviteCreated, _admin, "Created an invite link.");
