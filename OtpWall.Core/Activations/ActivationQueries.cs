@@ -10,9 +10,16 @@ namespace OtpWall.Core.Activations;
 public sealed record HistoryFilter(ActivationStatus? Status = null, string? Service = null, string? Country = null, DateOnly? From = null, DateOnly? To = null);
 
 /// <summary>Spending and success of one service, over a history filter.</summary>
-public sealed record ServiceSummary(string Service, string ServiceName, int Activations, int Completed, decimal Spent, string? Currency)
+/// <summary>
+/// One service in a person's history: numbers bought, how many received a code, and the money (see
+/// <see cref="ActivationMoney"/>): spent, refunded, and net (what OTPWALL kept).
+/// </summary>
+public sealed record ServiceSummary(string Service, string ServiceName, int Activations, int CodesReceived, decimal Spent, decimal Refunded, string? Currency)
 {
-    public double SuccessRate => Activations == 0 ? 0 : (double)Completed / Activations;
+    public double SuccessRate => Activations == 0 ? 0 : (double)CodesReceived / Activations;
+
+    /// <summary>Everything that left the balance for these numbers: what was spent and what came back.</summary>
+    public decimal Charged => Spent + Refunded;
 }
 
 /// <summary>Reads of a user's activations. Every query is scoped to the user it is given.</summary>
@@ -55,10 +62,11 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         // SQLite cannot add up decimals, and one team's history is small: sum here.
         var rows = await Filtered(db, userId, filter)
-            .Select(a => new { a.Service, a.ServiceName, a.Status, a.Price, a.Currency }).ToListAsync(cancellationToken);
+            .Select(a => new { a.Service, a.ServiceName, a.Status, HasMessages = a.Messages.Any(), a.Price, a.Currency }).ToListAsync(cancellationToken);
         return [.. rows.GroupBy(r => r.Service)
-            .Select(g => new ServiceSummary(g.Key, g.First().ServiceName, g.Count(), g.Count(r => r.Status == ActivationStatus.Completed),
-                g.Where(r => r.Status == ActivationStatus.Completed && r.Price is not null).Sum(r => r.Price!.Value),
+            .Select(g => new ServiceSummary(g.Key, g.First().ServiceName, g.Count(), g.Count(r => ActivationMoney.GotCode(r.Status, r.HasMessages)),
+                g.Where(r => r.Price is not null && !ActivationMoney.IsRefunded(r.Status, r.HasMessages)).Sum(r => r.Price!.Value),
+                g.Where(r => r.Price is not null && ActivationMoney.IsRefunded(r.Status, r.HasMessages)).Sum(r => r.Price!.Value),
                 g.Select(r => r.Currency).FirstOrDefault(c => c is not null)))
             .OrderByDescending(s => s.Activations)];
     }
@@ -66,7 +74,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
     /// <summary>The filtered history as CSV (RFC 4180), safe to open in a spreadsheet.</summary>
     public async Task WriteCsvAsync(string userId, HistoryFilter filter, TextWriter writer, CancellationToken cancellationToken = default)
     {
-        await writer.WriteLineAsync("created_utc,activation_id,number,service,country,status,code,sms,price,currency,closed_utc,paid_with,price_estimated".AsMemory(), cancellationToken);
+        await writer.WriteLineAsync("created_utc,activation_id,number,service,country,status,code,sms,price,currency,closed_utc,paid_with,price_estimated,refunded".AsMemory(), cancellationToken);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var rows = Filtered(db, userId, filter).Include(a => a.Messages).OrderByDescending(a => a.CreatedAt).AsAsyncEnumerable();
         await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -77,6 +85,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
                 Iso(view.CreatedAt), view.UpstreamId, view.Number, view.Service, view.Country, view.Status.ToContractName(), view.Code,
                 view.LatestSms, view.Price?.ToString("0.00", CultureInfo.InvariantCulture), view.Currency, view.ClosedAt is { } closed ? Iso(closed) : null,
                 view.Payer.ToContractName(), view.Price is null ? null : view.PriceEstimated ? "true" : "false",
+                view.Price is null ? null : view.IsRefunded() ? "true" : "false",
             ];
             await writer.WriteLineAsync(string.Join(',', cells.Select(Cell)).AsMemory(), cancellationToken);
         }

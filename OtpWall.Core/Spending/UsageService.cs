@@ -93,9 +93,9 @@ public sealed record UsageReport(
 
 internal sealed record UsageRow(string UserId, DateTimeOffset CreatedAt, ActivationStatus Status, bool HasMessages, decimal? Price, string? Currency, Payer Payer)
 {
-    public bool GotCode => HasMessages || Status is ActivationStatus.Received or ActivationStatus.Completed;
+    public bool GotCode => ActivationMoney.GotCode(Status, HasMessages);
 
-    public bool Refunded => Status is ActivationStatus.Cancelled or ActivationStatus.Expired && !GotCode;
+    public bool Refunded => ActivationMoney.IsRefunded(Status, HasMessages);
 }
 
 /// <summary>

@@ -53,6 +53,10 @@ public sealed class HistoryExportTests : DashboardHostTest
 
         Assert.Contains(cancelled.UpstreamId!, csv, StringComparison.Ordinal);
         Assert.DoesNotContain(kept.UpstreamId!, csv, StringComparison.Ordinal);
+        // A cancelled number was refunded: its price is there, and the refunded column says so.
+        var lines = csv.TrimStart('\uFEFF').Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",price_estimated,refunded", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",own,false,true", lines.Single(l => l.Contains(cancelled.UpstreamId!, StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

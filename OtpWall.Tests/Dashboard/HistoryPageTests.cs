@@ -43,6 +43,33 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
     }
 
     [Fact]
+    public async Task Money_IsHonest_ACodeAndAWaitingNumberAreSpent_ACancelledOneIsRefunded_AndTheSummaryAddsUp()
+    {
+        await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(20.00m));
+        var received = await BuyAsync(Telegram, "PK", "Pakistan");
+        var waiting = await BuyAsync(Telegram, "PK", "Pakistan");
+        var cancelled = await BuyAsync(Telegram, "PK", "Pakistan");
+        await Sandbox.DeliverSmsAsync(received.UpstreamId!, "Telegram code: 12345");
+        Time.Advance(TimeSpan.FromSeconds(5));
+        await Services.GetRequiredService<ActivationPoller>().PollDueAsync(CancellationToken.None);
+        Assert.True((await Services.GetRequiredService<ActivationService>().CancelAsync(UserId, cancelled.Id)).Confirmed);
+        var price = received.Price!.Value;
+        string Usd(decimal amount) => $"{amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} USD";
+
+        var cut = Render<HistoryPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("tr[data-testid=activation-row]").Count));
+        var prices = cut.FindAll("tr[data-testid=activation-row]").ToDictionary(r => r.GetAttribute("data-activation-id")!, r => r.QuerySelector("[data-testid=history-price]")!.TextContent.Trim());
+        Assert.StartsWith("Refunded", prices[cancelled.UpstreamId!], StringComparison.Ordinal);
+        Assert.Equal(Usd(price), prices[received.UpstreamId!]);
+        Assert.Equal(Usd(waiting.Price!.Value), prices[waiting.UpstreamId!]);
+        var summary = cut.Find("[data-testid=history-summary] tbody tr").TextContent;
+        Assert.Contains(Usd(3 * price), summary, StringComparison.Ordinal);
+        Assert.Equal(Usd(2 * price), cut.Find("[data-testid=history-net]").TextContent);
+        Assert.Contains($"spent {Usd(2 * price)}, refunded {Usd(price)}", cut.Find("[data-testid=history-own-usage]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Filters_NarrowTheRows_AndTheExportLinkDownloadsExactlyThoseRows()
     {
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(20.00m));
