@@ -50,4 +50,49 @@ public sealed class ActivationCardTests : BunitContext
         Assert.Equal("OTPWALL cannot be reached right now. The dashboard keeps trying.", cut.Find("[data-testid=activation-follow-problem]").TextContent.Trim());
         Assert.DoesNotContain("Waiting for the SMS", cut.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CopyWithoutCode_CopiesTheNumberWithoutItsCountryCode()
+    {
+        (string Text, string What)? copied = null;
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.Waiting, "433462985")).Add(c => c.Copy, c => copied = c));
+
+        await cut.Find("[data-testid=activation-copy-local]").ClickAsync(new());
+
+        Assert.Equal(("15112345678", "Number without its country code"), copied);
+    }
+
+    [Fact]
+    public void ACancelledNumber_SaysRefunded_InsteadOfAPrice()
+    {
+        var cancelled = Card(ActivationStatus.Cancelled, "433462985") with { Price = 0.64m, Currency = "USD" };
+        var waiting = Card(ActivationStatus.Waiting, "433462986") with { Price = 0.64m, Currency = "USD" };
+
+        var refunded = Render<ActivationCard>(p => p.Add(c => c.Activation, cancelled));
+        var charged = Render<ActivationCard>(p => p.Add(c => c.Activation, waiting));
+
+        Assert.Equal("· Refunded (0.64 USD)", refunded.Find("[data-testid=activation-price]").TextContent.Trim());
+        Assert.Equal("· Price 0.64 USD", charged.Find("[data-testid=activation-price]").TextContent.Trim());
+    }
+}
+
+public sealed class LocalNumbersTests
+{
+    [Theory]
+    [InlineData("+923001234567", "PK", "3001234567")]
+    [InlineData("923001234567", "PK", "3001234567")]
+    [InlineData("03001234567", "PK", "3001234567")]
+    [InlineData("+447911123456", "GB", "7911123456")]
+    [InlineData("+12025550123", "US", "2025550123")]
+    [InlineData("+79161234567", "RU", "9161234567")]
+    [InlineData("+4915112345678", "DE", "15112345678")]
+    public void ANumber_LosesItsCountryCodeAndTrunkPrefix(string number, string country, string local) =>
+        Assert.Equal(local, LocalNumbers.WithoutCountryCode(number, country));
+
+    [Theory]
+    [InlineData("not a number", "PK")]
+    [InlineData("", "PK")]
+    [InlineData(null, "PK")]
+    public void WhatIsNotANumber_HasNoLocalForm(string? number, string country) =>
+        Assert.Null(LocalNumbers.WithoutCountryCode(number, country));
 }
