@@ -78,6 +78,7 @@ public sealed class Activation
     public string? FollowProblem { get; set; }
 
     /// <summary>The note of a purchase on its way to OTPWALL.</summary>
+    /// <summary>What rows being sent said before they had a status of their own (<see cref="ActivationStatus.Buying"/>).</summary>
     public const string InFlightNote = "The purchase is being sent to OTPWALL.";
 
     public List<ActivationMessage> Messages { get; set; } = [];

@@ -239,11 +239,13 @@ public sealed partial class ActivationPoller(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var interrupted = await db.Activations
-            .Where(a => a.Status == ActivationStatus.OutcomeUnknown && a.UpstreamId == null && a.Note == Activation.InFlightNote && a.CreatedAt < _startedAt)
+            .Where(a => (a.Status == ActivationStatus.Buying || (a.Status == ActivationStatus.OutcomeUnknown && a.Note == Activation.InFlightNote)) &&
+                        a.UpstreamId == null && a.CreatedAt < _startedAt)
             .ToListAsync(cancellationToken);
         foreach (var activation in interrupted)
         {
             var payer = activation.Payer == Payer.Team ? "the team's balance" : "your balance";
+            activation.Status = ActivationStatus.OutcomeUnknown;
             activation.Note =
                 $"The dashboard stopped while this purchase was being sent to OTPWALL ({activation.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC), so it " +
                 $"may or may not have gone through. Check {payer} in OTPWALL" +

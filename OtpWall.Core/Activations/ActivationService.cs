@@ -148,8 +148,10 @@ public sealed partial class ActivationService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await db.Activations.Include(a => a.Messages)
                 .SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId, cancellationToken) is { } earlier)
-            return new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
-                ActivationView.From(earlier), "This purchase was already made.");
+            return earlier.Status == ActivationStatus.Buying
+                ? new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(earlier), "This purchase is still being sent to OTPWALL.")
+                : new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
+                    ActivationView.From(earlier), "This purchase was already made.");
 
         if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return new BuyResult(BuyOutcome.Refused, null, refusal);
         var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
@@ -175,6 +177,20 @@ public sealed partial class ActivationService(
         OtpWallDbContext db, OtpWallClient client, OtpWallApiKey key, BalanceMovements.PurchaseWindow window,
         string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
     {
+        // Written first, as "Buying…", and shown in every open tab: whatever happens from here on (a slow OTPWALL, the
+        // person leaving the page, a crash), they see it.
+        var now = time.GetUtcNow();
+        var activation = new Activation
+        {
+            Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
+            Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
+            Status = ActivationStatus.Buying, KeyFingerprint = key.Fingerprint, Payer = payer,
+            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
+        };
+        db.Activations.Add(activation);
+        await db.SaveChangesAsync(cancellationToken);
+        notifier.Publish(userId, new ActivationChange(activation.Id, false));
+
         Wallet.Balance? before;
         try
         {
@@ -182,24 +198,21 @@ public sealed partial class ActivationService(
         }
         catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
         {
+            await ForgetAsync(db, activation);
             return new BuyResult(BuyOutcome.Refused, null, ex.Message);
         }
         catch (OtpWallException)
         {
             before = null;
         }
-
-        // Written before the purchase leaves: if anything goes wrong from here on, the user still sees it.
-        var now = time.GetUtcNow();
-        var activation = new Activation
+        catch (OperationCanceledException)
         {
-            Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
-            Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
-            Status = ActivationStatus.OutcomeUnknown, Note = Activation.InFlightNote, BalanceBefore = before?.ToString(), KeyFingerprint = key.Fingerprint, Payer = payer,
-            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
-        };
-        db.Activations.Add(activation);
-        await db.SaveChangesAsync(cancellationToken);
+            // The caller gave up before anything was sent: nothing was bought.
+            await ForgetAsync(db, activation);
+            throw;
+        }
+        activation.BalanceBefore = before?.ToString();
+        await db.SaveChangesAsync(CancellationToken.None);
 
         // From here on the caller's cancellation is deliberately ignored: the purchase may leave at any moment, and
         // what it bought (or may have bought) must be recorded whether or not anyone is still waiting for the answer.
@@ -231,8 +244,7 @@ public sealed partial class ActivationService(
         catch (OtpWallException ex)
         {
             // A refusal: nothing was bought, so nothing is kept.
-            db.Activations.Remove(activation);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await ForgetAsync(db, activation);
             return new BuyResult(BuyOutcome.Refused, null, ex.Message);
         }
         catch (Exception ex)
@@ -243,8 +255,17 @@ public sealed partial class ActivationService(
         }
     }
 
+    // A purchase that bought nothing leaves every tab's list.
+    private async Task ForgetAsync(OtpWallDbContext db, Activation activation)
+    {
+        db.Activations.Remove(activation);
+        await db.SaveChangesAsync(CancellationToken.None);
+        notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+    }
+
     private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note)
     {
+        activation.Status = ActivationStatus.OutcomeUnknown;
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync();

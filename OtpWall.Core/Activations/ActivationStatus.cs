@@ -16,6 +16,9 @@ public enum ActivationStatus
     /// been charged; it is kept and shown, never bought again automatically.
     /// </summary>
     OutcomeUnknown,
+
+    /// <summary>Local only: the purchase is being sent to OTPWALL right now; becomes waiting, refused (gone) or outcome unknown.</summary>
+    Buying,
 }
 
 /// <summary>Reads OTPWALL's status text tolerantly, as docs/otpwall-api.md fixes it.</summary>
@@ -50,6 +53,7 @@ public static class ActivationStatuses
         ActivationStatus.Cancelled => "cancelled",
         ActivationStatus.Expired => "expired",
         ActivationStatus.OutcomeUnknown => "outcome-unknown",
+        ActivationStatus.Buying => "buying",
         _ => "unknown",
     };
 }

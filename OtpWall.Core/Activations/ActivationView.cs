@@ -41,6 +41,9 @@ public sealed record ActivationView(
     /// </summary>
     public bool CanAttach => Status == ActivationStatus.OutcomeUnknown && UpstreamId is null && Note != Activation.InFlightNote;
 
+    /// <summary>The purchase is on its way to OTPWALL (in this tab or another).</summary>
+    public bool IsBuying => Status == ActivationStatus.Buying;
+
     /// <summary>Still followed by the poller (or needing the user's attention, when its outcome is unknown).</summary>
     public bool IsOpen => !Status.IsFinal();
 

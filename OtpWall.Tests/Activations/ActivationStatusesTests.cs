@@ -37,7 +37,7 @@ public sealed class ActivationStatusesTests
     [Fact]
     public void ContractNames_AreExactlyTheDataStatusValuesOfTheContract() =>
         Assert.Equal(
-            ["cancelled", "completed", "expired", "outcome-unknown", "received", "unknown", "waiting"],
+            ["buying", "cancelled", "completed", "expired", "outcome-unknown", "received", "unknown", "waiting"],
             Enum.GetValues<ActivationStatus>().Select(s => s.ToContractName()).Order());
 
     [Fact]

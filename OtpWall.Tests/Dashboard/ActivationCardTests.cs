@@ -52,6 +52,19 @@ public sealed class ActivationCardTests : BunitContext
     }
 
     [Fact]
+    public void APurchaseOnItsWay_SaysBuying_WithNoCountdownAndNothingToDismiss()
+    {
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.Buying, null)));
+
+        Assert.Equal("buying", cut.Find("[data-testid=activation-row]").GetAttribute("data-status"));
+        Assert.Equal("Buying…", cut.Find("[data-testid=activation-status]").TextContent.Trim());
+        cut.Find("[data-testid=activation-buying]");
+        Assert.Empty(cut.FindAll("[data-testid=activation-dismiss]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-countdown]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-attach-input]"));
+    }
+
+    [Fact]
     public async Task CopyWithoutCode_CopiesTheNumberWithoutItsCountryCode()
     {
         (string Text, string What)? copied = null;

@@ -20,6 +20,7 @@ internal static class StatusText
         ActivationStatus.Cancelled => "Cancelled",
         ActivationStatus.Expired => "Expired",
         ActivationStatus.OutcomeUnknown => "Outcome unknown",
+        ActivationStatus.Buying => "Buying…",
         _ => "Unknown status",
     };
 }
