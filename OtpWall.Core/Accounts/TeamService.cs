@@ -29,13 +29,10 @@ public sealed class TeamService(
             u.Id, u.Email ?? u.UserName ?? u.Id, adminIds.Contains(u.Id), u.IsDisabled, u.LockoutEnd > now, u.CreatedAt, u.LastSignInAt))];
     }
 
-    /// <summary>Disables or re-enables a user. Disabling changes their security stamp, which ends their sessions.</summary>
+    /// <summary>Disables or re-enables a user. Disabling ends every session of theirs at once (and changes their security stamp).</summary>
     public async Task<string?> SetDisabledAsync(string actingUserId, string userId, bool disabled, CancellationToken cancellationToken = default)
     {
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-        {
-            await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        }
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
         if (userId == actingUserId) return "You cannot disable your own account.";
 
         await using var scope = scopes.CreateAsyncScope();
@@ -61,10 +58,7 @@ public sealed class TeamService(
     /// </summary>
     public async Task<string?> SetAdministratorAsync(string actingUserId, string userId, bool administrator, CancellationToken cancellationToken = default)
     {
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-        {
-            await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        }
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
         if (userId == actingUserId) return "You cannot change your own role; ask another administrator.";
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -87,10 +81,7 @@ public sealed class TeamService(
     /// </summary>
     public async Task<string?> CreatePasswordResetCodeAsync(string actingUserId, string userId, CancellationToken cancellationToken = default)
     {
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-        {
-            await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        }
+        await EnsureAdministratorAsync(actingUserId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
@@ -168,5 +159,11 @@ public sealed class TeamService(
         var revoked = await db.Invites.Where(i => i.Id == inviteId && i.UsedAt == null && i.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), cancellationToken);
         if (revoked > 0) await audit.RecordAsync(AuditActions.InviteRevoked, actingUserId, "Revoked an invite link before it was used.", cancellationToken: cancellationToken);
+    }
+
+    private async Task EnsureAdministratorAsync(string actingUserId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
     }
 }
