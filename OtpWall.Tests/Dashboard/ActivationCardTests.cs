@@ -62,6 +62,15 @@ public sealed class ActivationCardTests : BunitContext
         Assert.Empty(cut.FindAll("[data-testid=activation-dismiss]"));
         Assert.Empty(cut.FindAll("[data-testid=activation-countdown]"));
         Assert.Empty(cut.FindAll("[data-testid=activation-attach-input]"));
+        Assert.Empty(cut.FindAll("[data-testid=activation-buy-again]"));
+    }
+
+    [Fact]
+    public void EveryCard_OffersToBuyTheSamePairAgain()
+    {
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.Cancelled, "433462985")));
+
+        Assert.Equal("/buy?service=discord&country=DE", cut.Find("[data-testid=activation-buy-again]").GetAttribute("href"));
     }
 
     [Fact]

@@ -43,6 +43,39 @@ public sealed class BuyPageTests(SandboxServer sandbox) : DashboardPageContext(s
     }
 
     [Fact]
+    public async Task BuyAgain_OpensBuyWithThePairChosen_AndOneClickBuysIt()
+    {
+        await SaveKeyAsync();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/buy?service=telegram&country=pk");
+
+        var cut = Render<BuyPage>();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("Telegram", cut.Find("input[data-testid=buy-service]").GetAttribute("value"));
+            Assert.Equal("Pakistan (PK)", cut.Find("input[data-testid=buy-country]").GetAttribute("value"));
+            Assert.False(cut.Find("[data-testid=buy-submit]").HasAttribute("disabled"));
+        });
+        await cut.ClickWhenReadyAsync("[data-testid=buy-submit]");
+        cut.WaitForAssertion(() => Assert.Contains("/activations?bought=", navigation.Uri, StringComparison.Ordinal));
+        var bought = Assert.Single(await Services.GetRequiredService<ActivationQueries>().LiveAsync(UserId));
+        Assert.Equal(("telegram", "PK"), (bought.Service, bought.Country));
+    }
+
+    [Fact]
+    public async Task BuyAgain_WithAPairTheCatalogueDoesNotHave_ChoosesNothing()
+    {
+        await SaveKeyAsync();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/buy?service=nosuchservice&country=ZZ");
+
+        var cut = Render<BuyPage>();
+
+        cut.WaitForAssertion(() => Assert.False(cut.Find("input[data-testid=buy-service]").HasAttribute("disabled")));
+        Assert.True(cut.Find("[data-testid=buy-submit]").HasAttribute("disabled"));
+    }
+
+    [Fact]
     public async Task OneClickOnAFavourite_BuysIt_AndOpensLiveActivations()
     {
         await SaveKeyAsync();

@@ -40,6 +40,8 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
         Assert.Equal(["Waiting for SMS", "Cancelled"], cut.FindAll("tr[data-testid=activation-row] [data-testid=activation-status]").Select(c => c.TextContent.Trim()));
         Assert.Contains("Telegram", cut.Find("[data-testid=history-summary]").TextContent, StringComparison.Ordinal);
         Assert.Equal("/history/export.csv", cut.Find("[data-testid=history-export]").GetAttribute("href"));
+        Assert.Equal(["/buy?service=google&country=US", "/buy?service=telegram&country=PK"],
+            cut.FindAll("[data-testid=history-buy-again]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
