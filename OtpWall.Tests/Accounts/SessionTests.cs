@@ -164,7 +164,9 @@ public sealed class SessionTests : DashboardHostTest
         var wrong = Assert.Single(entries, e => e.Action == AuditActions.SignInFailed && e.SubjectEmail == MemberEmail);
         Assert.Equal("198.51.100.23", wrong.ClientAddress);
         Assert.Null(wrong.ActorId);
-        Assert.Contains(entries, e => e.Action == AuditActions.SignIn && e.ActorEmail == MemberEmail && e.ClientAddress == "198.51.100.23");
+        Assert.Contains(entries, e => e.Action == AuditActions.SignIn && e.ActorEmail == MemberEmail && e.ClientAddress == "198.51.100.23" &&
+                                      e.Text == "Signed in with password.");
+        Assert.Contains(entries, e => e.Action == AuditActions.SignIn && e.ActorEmail == MemberEmail && e.Text == "Signed in right after registering.");
         Assert.DoesNotContain(entries, e => e.Text.Contains("typed secret", StringComparison.Ordinal) || e.Text.Contains("nobody@", StringComparison.Ordinal));
     }
 

@@ -78,7 +78,7 @@ public sealed class EvenTimingSignInManager(
         if (kept is null)
         {
             var how = claims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "with password and a second factor"
-                : claims.Any(c => c.Type == "amr" && c.Value == "pwd") ? "with password" : "after registering or a password link";
+                : claims.Any(c => c.Type == "amr" && c.Value == "pwd") ? "with password" : "right after registering";
             await audit.RecordAsync(AuditActions.SignIn, user.Id, $"Signed in {how}.");
         }
     }
