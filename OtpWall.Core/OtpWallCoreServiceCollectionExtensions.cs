@@ -73,6 +73,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ActivationService>();
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<BuyPreferences>();
+        services.AddSingleton<PairInsights>();
         services.AddSingleton<ActivationPoller>();
         services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
 

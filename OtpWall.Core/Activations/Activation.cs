@@ -121,4 +121,20 @@ public sealed class ActivationPreferences
 
     /// <summary>Cancel an activation that got no SMS before it expires, so the price is refunded. On by default.</summary>
     public bool AutoCancelUnanswered { get; set; } = true;
+
+    /// <summary>Ask before a one-click buy from a favourite or recent chip. Off by default.</summary>
+    public bool ConfirmQuickBuys { get; set; }
+
+    /// <summary>Below this balance the app bar's balance turns into a warning; null: never.</summary>
+    public decimal? LowBalanceThreshold { get; set; }
+}
+
+/// <summary>When OTPWALL last said it had no numbers for a service and country (for everyone on this instance).</summary>
+public sealed class PairShortage
+{
+    public required string Service { get; set; }
+
+    public required string Country { get; set; }
+
+    public DateTimeOffset LastNoNumbersAt { get; set; }
 }

@@ -21,7 +21,20 @@ public enum BuyOutcome
     OutcomeUnknown,
 }
 
-public sealed record BuyResult(BuyOutcome Outcome, ActivationView? Activation, string Message);
+/// <summary>Why OTPWALL refused a purchase, where the way forward differs.</summary>
+public enum BuyRefusal
+{
+    Other,
+
+    /// <summary>No numbers for the pair right now: another country may have some.</summary>
+    NoNumbers,
+
+    /// <summary>The paying wallet cannot pay: it needs a top-up.</summary>
+    NotEnoughBalance,
+}
+
+/// <param name="Refusal">For a refused purchase, why (when it matters for what to do next).</param>
+public sealed record BuyResult(BuyOutcome Outcome, ActivationView? Activation, string Message, BuyRefusal Refusal = BuyRefusal.Other);
 
 /// <summary>The result of complete or cancel: whether OTPWALL confirmed it, and what to tell the user.</summary>
 public sealed record ActivationActionResult(bool Confirmed, string Message);
@@ -40,6 +53,7 @@ public sealed partial class ActivationService(
     ActivationNotifier notifier,
     ActivationPoller poller,
     AuditLog audit,
+    PairInsights insights,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger) : IDisposable
@@ -245,7 +259,14 @@ public sealed partial class ActivationService(
         {
             // A refusal: nothing was bought, so nothing is kept.
             await ForgetAsync(db, activation);
-            return new BuyResult(BuyOutcome.Refused, null, ex.Message);
+            var refusal = ex switch
+            {
+                OtpWallBadRequestException { NoNumbers: true } => BuyRefusal.NoNumbers,
+                OtpWallInsufficientBalanceException => BuyRefusal.NotEnoughBalance,
+                _ => BuyRefusal.Other,
+            };
+            if (refusal == BuyRefusal.NoNumbers) await insights.RecordNoNumbersAsync(service.Code, country.Code, CancellationToken.None);
+            return new BuyResult(BuyOutcome.Refused, null, ex.Message, refusal);
         }
         catch (Exception ex)
         {

@@ -49,12 +49,37 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
             .SingleOrDefaultAsync(cancellationToken) ?? true;
     }
 
-    public async Task SetAutoCancelUnansweredAsync(string userId, bool enabled, CancellationToken cancellationToken = default)
+    public Task SetAutoCancelUnansweredAsync(string userId, bool enabled, CancellationToken cancellationToken = default) =>
+        UpdateAsync(userId, p => p.AutoCancelUnanswered = enabled, cancellationToken);
+
+    /// <summary>The person's choices, defaults for anyone who never changed them.</summary>
+    public async Task<ActivationPreferences> GetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.ActivationPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken)
+            ?? new ActivationPreferences { UserId = userId };
+    }
+
+    public Task SetConfirmQuickBuysAsync(string userId, bool confirm, CancellationToken cancellationToken = default) =>
+        UpdateAsync(userId, p => p.ConfirmQuickBuys = confirm, cancellationToken);
+
+    /// <summary>Sets (or with null, clears) the balance under which the app bar warns. A negative threshold is refused.</summary>
+    public Task SetLowBalanceThresholdAsync(string userId, decimal? threshold, CancellationToken cancellationToken = default)
+    {
+        if (threshold is < 0) throw new ArgumentOutOfRangeException(nameof(threshold), "A low-balance threshold cannot be negative.");
+        return UpdateAsync(userId, p => p.LowBalanceThreshold = threshold, cancellationToken);
+    }
+
+    /// <summary>Raised after a person's choices changed, with their id (the app bar listens).</summary>
+    public event Action<string>? Changed;
+
+    private async Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var preferences = await db.ActivationPreferences.FindAsync([userId], cancellationToken);
-        if (preferences is null) db.ActivationPreferences.Add(new ActivationPreferences { UserId = userId, AutoCancelUnanswered = enabled });
-        else preferences.AutoCancelUnanswered = enabled;
+        if (preferences is null) db.ActivationPreferences.Add(preferences = new ActivationPreferences { UserId = userId });
+        change(preferences);
         await db.SaveChangesAsync(cancellationToken);
+        Changed?.Invoke(userId);
     }
 }

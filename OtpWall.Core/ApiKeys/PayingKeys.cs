@@ -17,6 +17,17 @@ public sealed class PayingKeys(ApiKeyVault own, TeamKeyVault team)
     public Task<StoredKeyLookup> CurrentAsync(string account, CancellationToken cancellationToken = default) =>
         CurrentAsync(account, account == TeamKeyVault.Account ? Payer.Team : Payer.Own, cancellationToken);
 
+    /// <summary>
+    /// Who pays when a member does not say: the team key for team-key members; with both allowed, their own key while
+    /// they have one; otherwise their own.
+    /// </summary>
+    public async Task<Payer> DefaultPayerAsync(string userId, KeyMode mode, CancellationToken cancellationToken = default) => mode switch
+    {
+        KeyMode.Team => Payer.Team,
+        KeyMode.Both when (await CurrentAsync(userId, Payer.Own, cancellationToken)).Key is null => Payer.Team,
+        _ => Payer.Own,
+    };
+
     public Task<StoredKeyLookup> ForActivationAsync(string userId, Payer payer, string? fingerprint, CancellationToken cancellationToken = default) =>
         payer == Payer.Team ? team.GetForActivationAsync(fingerprint, cancellationToken) : own.GetForActivationAsync(userId, fingerprint, cancellationToken);
 

@@ -32,6 +32,8 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
 
     public DbSet<ActivationPreferences> ActivationPreferences => Set<ActivationPreferences>();
 
+    public DbSet<PairShortage> PairShortages => Set<PairShortage>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
@@ -91,6 +93,8 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
             activation.HasIndex(a => new { a.UserId, a.CreatedAt });
             activation.HasIndex(a => new { a.UserId, a.PurchaseAttemptId }).IsUnique();
             activation.HasIndex(a => a.NextPollAt);
+            // Pair insights read the last weeks of everyone's purchases.
+            activation.HasIndex(a => a.CreatedAt);
             activation.Property(a => a.BalanceBefore).HasMaxLength(48);
             activation.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
             activation.HasMany(a => a.Messages).WithOne().HasForeignKey(m => m.ActivationId).OnDelete(DeleteBehavior.Cascade);
@@ -106,6 +110,14 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
         {
             preferences.HasKey(p => p.UserId);
             preferences.HasOne<ApplicationUser>().WithOne().HasForeignKey<ActivationPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+            preferences.Property(p => p.LowBalanceThreshold).HasPrecision(18, 4);
+        });
+
+        builder.Entity<PairShortage>(shortage =>
+        {
+            shortage.HasKey(s => new { s.Service, s.Country });
+            shortage.Property(s => s.Service).HasMaxLength(100);
+            shortage.Property(s => s.Country).HasMaxLength(100);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -33,7 +33,11 @@ public sealed class OtpWallNotAllowedException(string? detail = null)
 
 /// <summary>400/422: an unknown service or country, no numbers available, or another refused request.</summary>
 public sealed class OtpWallBadRequestException(string? detail, HttpStatusCode statusCode)
-    : OtpWallException(detail ?? "OTPWALL refused the request.", statusCode);
+    : OtpWallException(detail ?? "OTPWALL refused the request.", statusCode)
+{
+    /// <summary>OTPWALL said it has no numbers for the service and country asked (a code or words saying so).</summary>
+    public bool NoNumbers { get; init; }
+}
 
 /// <summary>429: too many requests for this key; <see cref="RetryAfter"/> says when to try again, if OTPWALL said.</summary>
 public sealed class OtpWallRateLimitedException(TimeSpan? retryAfter)

@@ -11,6 +11,10 @@ public sealed class OtpWallUpstreamOptions
     [Required]
     public Uri BaseUrl { get; set; } = new("https://api.otpwall.online/v1");
 
+    /// <summary>Where a person tops up their OTPWALL wallet ("Not enough balance" links there). The provider's site by default.</summary>
+    [Required]
+    public Uri TopUpUrl { get; set; } = new("https://otpwall.online");
+
     /// <summary>The longest one HTTP attempt may take.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

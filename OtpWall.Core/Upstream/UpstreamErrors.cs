@@ -27,10 +27,16 @@ internal static class UpstreamErrors
             429 => new OtpWallRateLimitedException(RetryDelay(retryAfter, now)),
             >= 500 => new OtpWallUnavailableException(status),
             >= 400 and < 500 when (int)status != 404 =>
-                new OtpWallBadRequestException(detail is null ? null : $"OTPWALL refused the request: {detail}", status),
+                new OtpWallBadRequestException(detail is null ? null : $"OTPWALL refused the request: {detail}", status) { NoNumbers = SaysNoNumbers(body) },
             _ => new OtpWallUnreadableResponseException(status),
         };
     }
+
+    private static readonly string[] NoNumbersWords = ["no_numbers", "no numbers", "no_number", "no number", "out of stock", "out_of_stock"];
+
+    /// <summary>Whether a refusal says there are no numbers for the pair (OTPWALL documents no error codes: the words are read).</summary>
+    public static bool SaysNoNumbers(string? body) =>
+        body is not null && NoNumbersWords.Any(w => body.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>How long OTPWALL asked us to wait, from <c>Retry-After</c> as seconds or as a date.</summary>
     public static TimeSpan? RetryDelay(RetryConditionHeaderValue? retryAfter, DateTimeOffset now) => retryAfter switch

@@ -25,7 +25,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyCount: 28,
                 navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -239,12 +239,15 @@ namespace OtpWall.Core.Data.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { nextPollAt });
+                new[] { createdAt });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { userId, createdAt });
+                new[] { nextPollAt });
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { userId, createdAt });
+
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { userId, purchaseAttemptId },
                 unique: true);
 

@@ -20,7 +20,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.ActivationPreferences",
                 typeof(ActivationPreferences),
                 baseEntityType,
-                propertyCount: 2,
+                propertyCount: 4,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -37,6 +37,22 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(ActivationPreferences).GetProperty("AutoCancelUnanswered", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ActivationPreferences).GetField("<AutoCancelUnanswered>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: false);
+
+            var confirmQuickBuys = runtimeEntityType.AddProperty(
+                "ConfirmQuickBuys",
+                typeof(bool),
+                propertyInfo: typeof(ActivationPreferences).GetProperty("ConfirmQuickBuys", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ActivationPreferences).GetField("<ConfirmQuickBuys>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+
+            var lowBalanceThreshold = runtimeEntityType.AddProperty(
+                "LowBalanceThreshold",
+                typeof(decimal?),
+                propertyInfo: typeof(ActivationPreferences).GetProperty("LowBalanceThreshold", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ActivationPreferences).GetField("<LowBalanceThreshold>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                precision: 18,
+                scale: 4);
 
             var key = runtimeEntityType.AddKey(
                 new[] { userId });

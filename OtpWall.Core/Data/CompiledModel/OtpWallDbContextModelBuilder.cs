@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("257cecb9-29c6-452b-9b42-37800e057ea8"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("e61da360-c435-463a-8686-714c633706fb"), entityTypeCount: 20)
         {
         }
 
@@ -31,6 +31,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var activationMessage = ActivationMessageEntityType.Create(this);
             var activationPreferences = ActivationPreferencesEntityType.Create(this);
             var favouritePair = FavouritePairEntityType.Create(this);
+            var pairShortage = PairShortageEntityType.Create(this);
             var retiredApiKey = RetiredApiKeyEntityType.Create(this);
             var storedApiKey = StoredApiKeyEntityType.Create(this);
             var teamApiKey = TeamApiKeyEntityType.Create(this);
@@ -66,6 +67,7 @@ namespace OtpWall.Core.Data.CompiledModel
             ActivationMessageEntityType.CreateAnnotations(activationMessage);
             ActivationPreferencesEntityType.CreateAnnotations(activationPreferences);
             FavouritePairEntityType.CreateAnnotations(favouritePair);
+            PairShortageEntityType.CreateAnnotations(pairShortage);
             RetiredApiKeyEntityType.CreateAnnotations(retiredApiKey);
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);

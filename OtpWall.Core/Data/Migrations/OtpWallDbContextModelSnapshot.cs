@@ -412,6 +412,8 @@ namespace OtpWall.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("NextPollAt");
 
                     b.HasIndex("UserId", "CreatedAt");
@@ -456,6 +458,13 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<bool>("AutoCancelUnanswered")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ConfirmQuickBuys")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("LowBalanceThreshold")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("UserId");
 
                     b.ToTable("ActivationPreferences");
@@ -486,6 +495,24 @@ namespace OtpWall.Core.Data.Migrations
                     b.HasKey("UserId", "Service", "Country");
 
                     b.ToTable("FavouritePairs");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Activations.PairShortage", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastNoNumbersAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Service", "Country");
+
+                    b.ToTable("PairShortages");
                 });
 
             modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>

@@ -1,0 +1,15 @@
+namespace OtpWall.Dashboard.Components.Shared;
+
+/// <summary>
+/// Country flags as SVG files (flag-icons, in <c>wwwroot/flags</c>, served compressed): emoji flags show as two letters
+/// on Windows. OTPWALL's countries come with ISO 3166 alpha-2 codes; anything else gets no flag rather than a wrong one.
+/// </summary>
+internal static class Flags
+{
+    public static string? PathFor(string? countryCode)
+    {
+        var code = countryCode?.Trim();
+        if (code is not { Length: 2 } || !char.IsAsciiLetter(code[0]) || !char.IsAsciiLetter(code[1])) return null;
+        return $"/flags/4x3/{code.ToLowerInvariant()}.svg";
+    }
+}
