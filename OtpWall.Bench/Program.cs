@@ -8,7 +8,7 @@ var quick = options.ContainsKey("quick");
 var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
     options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
 var rows = new List<string[]>();
-var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, bytes
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, insights, bytes
 bool Runs(string part) => only is null || only.Split(',').Contains(part);
 
 foreach (var (n, keys) in !Runs("polling") ? [] : quick ? [(40, 4)] : new[] { (200, 10), (1000, 50), (2000, 100) })
@@ -48,6 +48,13 @@ if (Runs("audit"))
     var paging = await AuditPaging.RunAsync(quick ? 5_000 : 100_000);
     rows.Add([$"Audit log page on SQLite, {paging.Entries:N0} entries ({paging.Pages} pages: all, by member, by action, filtered)",
         $"p50 {paging.P50:0.0} ms · p95 {paging.P95:0.0} ms · slowest {paging.Max:0.0} ms", "< 200 ms a page", Verdict(paging.Max < 200)]);
+}
+if (Runs("insights"))
+{
+    var page = await PairInsightsPage.RunAsync(quick ? 2 : 20, quick ? 3 : 30);
+    rows.Add([$"Pair insights on Buy, 30 services × 36 countries ({page.Pairs:N0} pairs, {page.Activations:N0} purchases in 30 days): every line of a page",
+        $"p50 {page.P50:0.00} ms · p95 {page.P95:0.00} ms · slowest {page.Max:0.00} ms (background refresh: p50 {page.RefreshP50:0} ms, slowest {page.RefreshMax:0} ms)",
+        "< 100 ms", Verdict(page.Max < 100)]);
 }
 var bytes = Runs("bytes") ? await bench.FirstPageBytesAsync() : 0;
 if (Runs("bytes")) rows.Add(["First page (sign-in) bytes over the wire", $"{bytes / 1024.0:0} KiB (compressed, HTML + CSS + JS)", "—", ""]);

@@ -29,7 +29,8 @@ public static class Buying
         await input.ClickAsync();
         await input.PressSequentiallyAsync(typed, new() { Delay = 40 });
         await Expect(input).ToHaveValueAsync(typed);
-        await Expect(page.GetByRole(AriaRole.Option).First).ToHaveTextAsync(option);
+        // The option's name, without the team's figures for the pair shown beside it.
+        await Expect(page.GetByRole(AriaRole.Option).First.Locator(".picker-item-name")).ToHaveTextAsync(option);
         await input.PressAsync("Enter");
         await Expect(input).ToHaveValueAsync(option);
     }

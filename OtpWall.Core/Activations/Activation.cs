@@ -57,6 +57,9 @@ public sealed class Activation
 
     public DateTimeOffset? ClosedAt { get; set; }
 
+    /// <summary>When its first SMS arrived (pair insights read time to code from it without reading the messages).</summary>
+    public DateTimeOffset? FirstSmsAt { get; set; }
+
     /// <summary>When the poller asks OTPWALL next; null when nothing more is expected.</summary>
     public DateTimeOffset? NextPollAt { get; set; }
 

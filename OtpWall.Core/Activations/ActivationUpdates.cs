@@ -12,6 +12,7 @@ internal static class ActivationUpdates
         {
             var code = OtpCodeExtractor.Extract(sms);
             activation.Messages.Add(new ActivationMessage { ActivationId = activation.Id, Text = sms, Code = code, ReceivedAt = now });
+            activation.FirstSmsAt ??= now;
             activation.Code = code ?? activation.Code;
             codeArrived = true;
             changed = true;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.Logging;
 using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Activations;
@@ -74,28 +76,142 @@ public sealed class PairInsightsSnapshot
 }
 
 /// <summary>
-/// Works out <see cref="PairInsight"/>s from the dashboard's own records (never an upstream call): one query over the
-/// last <see cref="PriceWindow"/> of purchases, and the recorded "no numbers" refusals.
+/// Works out <see cref="PairInsight"/>s from the dashboard's own records (never an upstream call). Reading them for a
+/// whole catalogue takes the database a few hundred milliseconds with tens of thousands of purchases, so pages get the
+/// last snapshot at once and a fresh one is worked out in the background (one at a time) after any activation changed or
+/// once it is <see cref="MaxAge"/> old; <see cref="Refreshed"/> tells open pages. Asking for a fresh one waits for it.
 /// </summary>
-public sealed class PairInsights(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
+public sealed partial class PairInsights : IDisposable
 {
+    /// <summary>A snapshot older than this is worked out again even when nothing was heard of.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
+
+    private readonly IDbContextFactory<OtpWallDbContext> databases;
+    private readonly TimeProvider time;
+    private readonly ActivationNotifier notifier;
+    private readonly ILogger<PairInsights> logger;
+    private readonly Lock _gate = new();
+    private PairInsightsSnapshot? _snapshot;
+    private Task<PairInsightsSnapshot>? _refreshing;
+    // Activation changes heard of, and how many of them the snapshot includes.
+    private long _changes;
+    private long _snapshotChanges = -1;
+
+    public PairInsights(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, ActivationNotifier notifier, ILogger<PairInsights> logger)
+    {
+        (this.databases, this.time, this.notifier, this.logger) = (databases, time, notifier, logger);
+        notifier.AnyPublished += MarkStale;
+    }
+
+    /// <summary>Raised with each snapshot worked out in the background.</summary>
+    public event Action<PairInsightsSnapshot>? Refreshed;
+
+    /// <summary>
+    /// The latest snapshot: at once when there is one (starting a refresh if it is stale), or after working one out.
+    /// With <paramref name="fresh"/>, waits until it includes every change heard of so far.
+    /// </summary>
+    public async Task<PairInsightsSnapshot> GetAsync(bool fresh = false, CancellationToken cancellationToken = default)
+    {
+        long wanted;
+        while (true)
+        {
+            Task<PairInsightsSnapshot> refreshing;
+            lock (_gate)
+            {
+                wanted = _changes;
+                var upToDate = _snapshot is not null && _snapshotChanges == _changes && time.GetUtcNow() - _snapshot.At < MaxAge;
+                if (upToDate) return _snapshot!;
+                refreshing = _refreshing ??= RefreshAsync();
+                if (!fresh && _snapshot is not null) return _snapshot;
+            }
+            var snapshot = await refreshing.WaitAsync(cancellationToken);
+            // A change heard while that one was being worked out needs one more round; later changes do not.
+            lock (_gate)
+                if (!fresh || _snapshotChanges >= wanted) return snapshot;
+        }
+    }
+
+    private void MarkStale()
+    {
+        lock (_gate) _changes++;
+    }
+
+    private async Task<PairInsightsSnapshot> RefreshAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            long changes;
+            lock (_gate) changes = _changes;
+            var snapshot = await ReadAsync(CancellationToken.None);
+            lock (_gate) (_snapshot, _snapshotChanges) = (snapshot, changes);
+            Refreshed?.Invoke(snapshot);
+            return snapshot;
+        }
+        catch (Exception ex)
+        {
+            LogRefreshFailed(logger, ex);
+            throw;
+        }
+        finally
+        {
+            lock (_gate) _refreshing = null;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Pair insights could not be read")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    public void Dispose() => notifier.AnyPublished -= MarkStale;
+
     /// <summary>Success and time to code are measured over this window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);
 
     /// <summary>How far back the last price paid is looked for.</summary>
     public static readonly TimeSpan PriceWindow = TimeSpan.FromDays(30);
 
-    public async Task<PairInsightsSnapshot> GetAsync(CancellationToken cancellationToken = default)
+    /// <summary>Works a snapshot out from the database now (what the background refresh runs).</summary>
+    public async Task<PairInsightsSnapshot> ReadAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var priceSince = now - PriceWindow;
         var since = now - Window;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Activations.AsNoTracking()
-            .Where(a => a.CreatedAt >= priceSince && a.Status != ActivationStatus.Buying && a.Status != ActivationStatus.OutcomeUnknown)
-            .Select(a => new Row(a.Service, a.Country, a.Status, a.CreatedAt, a.Price, a.Currency,
-                a.Messages.Min(m => (DateTimeOffset?)m.ReceivedAt)))
+        // Three small answers instead of every row: the database counts and picks, only times to code come back one by one.
+        var counts = await db.Activations.AsNoTracking()
+            .Where(a => a.CreatedAt >= since && a.Status != ActivationStatus.Buying && a.Status != ActivationStatus.OutcomeUnknown)
+            .GroupBy(a => new { a.Service, a.Country })
+            .Select(g => new
+            {
+                g.Key.Service, g.Key.Country,
+                // A number still waiting for its first SMS is neither a success nor a failure yet.
+                Finished = g.Count(a => a.FirstSmsAt != null || a.Status == ActivationStatus.Received || a.Status == ActivationStatus.Completed
+                    || a.Status == ActivationStatus.Cancelled || a.Status == ActivationStatus.Expired),
+                GotCode = g.Count(a => a.FirstSmsAt != null || a.Status == ActivationStatus.Received || a.Status == ActivationStatus.Completed),
+            })
             .ToListAsync(cancellationToken);
+        // The last price and the median time to code are picked by the database too (window functions, the same SQL on
+        // SQLite and PostgreSQL). Times are stored as EF Core's binary DateTimeOffset (UTC ticks / 1000, shifted left 11
+        // bits past the offset, which is 0 for every time this dashboard writes): a difference shifted back is 100 µs units.
+        var binarySince = ToBinary(since);
+        var prices = await db.Database.SqlQuery<PriceRow>($"""
+            SELECT "Service", "Country", "Price", "Currency" FROM (
+              SELECT "Service", "Country", "Price", "Currency",
+                     ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "CreatedAt" DESC) AS "Rank"
+              FROM "Activations"
+              WHERE "CreatedAt" >= {ToBinary(priceSince)} AND "Price" IS NOT NULL AND "Status" NOT IN ('Buying', 'OutcomeUnknown')) AS "Latest"
+            WHERE "Rank" = 1
+            """).ToListAsync(cancellationToken);
+        var medians = await db.Database.SqlQuery<MedianRow>($"""
+            SELECT "Service", "Country", AVG("Units") AS "Units" FROM (
+              SELECT "Service", "Country", ("FirstSmsAt" - "CreatedAt") / 2048 AS "Units",
+                     ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "FirstSmsAt" - "CreatedAt") AS "Rank",
+                     COUNT(*) OVER (PARTITION BY "Service", "Country") AS "Total"
+              FROM "Activations"
+              WHERE "CreatedAt" >= {binarySince} AND "FirstSmsAt" IS NOT NULL AND "FirstSmsAt" >= "CreatedAt") AS "Ranked"
+            WHERE "Rank" IN (("Total" + 1) / 2, ("Total" + 2) / 2)
+            GROUP BY "Service", "Country"
+            """).ToListAsync(cancellationToken);
         var shortages = await db.PairShortages.AsNoTracking().Where(s => s.LastNoNumbersAt >= priceSince).ToListAsync(cancellationToken);
 
         var pairs = new Dictionary<(string, string), Builder>();
@@ -105,20 +221,13 @@ public sealed class PairInsights(IDbContextFactory<OtpWallDbContext> databases, 
             if (!pairs.TryGetValue(key, out var builder)) pairs[key] = builder = new Builder(service, country);
             return builder;
         }
-        foreach (var row in rows)
+        foreach (var count in counts)
         {
-            var pair = For(row.Service, row.Country);
-            if (row.Price is { } price && row.CreatedAt >= pair.LastPriceAt)
-                (pair.LastPrice, pair.LastCurrency, pair.LastPriceAt) = (price, row.Currency, row.CreatedAt);
-            if (row.CreatedAt < since) continue;
-            var gotCode = ActivationMoney.GotCode(row.Status, row.FirstSmsAt is not null);
-            // Still waiting for its first SMS: neither a success nor a failure yet.
-            if (!gotCode && !row.Status.IsFinal()) continue;
-            pair.Finished++;
-            if (!gotCode) continue;
-            pair.GotCode++;
-            if (row.FirstSmsAt is { } first && first >= row.CreatedAt) pair.TimesToCode.Add(first - row.CreatedAt);
+            var pair = For(count.Service, count.Country);
+            (pair.Finished, pair.GotCode) = (pair.Finished + count.Finished, pair.GotCode + count.GotCode);
         }
+        foreach (var price in prices) (For(price.Service, price.Country).LastPrice, For(price.Service, price.Country).LastCurrency) = (price.Price, price.Currency);
+        foreach (var median in medians) For(median.Service, median.Country).MedianTimeToCode = TimeSpan.FromTicks((long)Math.Round(median.Units * 1000));
         foreach (var shortage in shortages) For(shortage.Service, shortage.Country).LastNoNumbersAt = shortage.LastNoNumbersAt;
         return new PairInsightsSnapshot(pairs.Values.Select(b => b.Build()), now);
     }
@@ -139,27 +248,29 @@ public sealed class PairInsights(IDbContextFactory<OtpWallDbContext> databases, 
         {
             // Another member's refusal for the same pair wrote it at the same moment: theirs is as good.
         }
+        MarkStale();
     }
 
-    private sealed record Row(string Service, string Country, ActivationStatus Status, DateTimeOffset CreatedAt, decimal? Price, string? Currency, DateTimeOffset? FirstSmsAt);
+    private static readonly DateTimeOffsetToBinaryConverter Binary = new();
+
+    private static long ToBinary(DateTimeOffset at) => (long)Binary.ConvertToProvider(at.ToUniversalTime())!;
+
+    private sealed record PriceRow(string Service, string Country, decimal? Price, string? Currency);
+
+    private sealed record MedianRow(string Service, string Country, double Units);
 
     private sealed class Builder(string service, string country)
     {
         public decimal? LastPrice { get; set; }
         public string? LastCurrency { get; set; }
-        public DateTimeOffset LastPriceAt { get; set; } = DateTimeOffset.MinValue;
         public int Finished { get; set; }
         public int GotCode { get; set; }
-        public List<TimeSpan> TimesToCode { get; } = [];
+        public TimeSpan? MedianTimeToCode { get; set; }
         public DateTimeOffset? LastNoNumbersAt { get; set; }
 
         public PairInsight Build()
         {
-            TimesToCode.Sort();
-            TimeSpan? median = TimesToCode.Count == 0 ? null
-                : TimesToCode.Count % 2 == 1 ? TimesToCode[TimesToCode.Count / 2]
-                : (TimesToCode[TimesToCode.Count / 2 - 1] + TimesToCode[TimesToCode.Count / 2]) / 2;
-            return new PairInsight(service, country, LastPrice, LastCurrency, Finished, GotCode, median, LastNoNumbersAt);
+            return new PairInsight(service, country, LastPrice, LastCurrency, Finished, GotCode, MedianTimeToCode, LastNoNumbersAt);
         }
     }
 }

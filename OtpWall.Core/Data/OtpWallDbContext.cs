@@ -95,6 +95,7 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
             activation.HasIndex(a => a.NextPollAt);
             // Pair insights read the last weeks of everyone's purchases.
             activation.HasIndex(a => a.CreatedAt);
+            activation.HasIndex(a => new { a.Service, a.Country, a.CreatedAt });
             activation.Property(a => a.BalanceBefore).HasMaxLength(48);
             activation.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
             activation.HasMany(a => a.Messages).WithOne().HasForeignKey(m => m.ActivationId).OnDelete(DeleteBehavior.Cascade);

@@ -28,7 +28,11 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
             Service = service, ServiceName = service, Country = country, CountryName = country, Status = status,
             Price = price, Currency = price is null ? null : "USD", CreatedAt = created, UpdatedAt = created, ExpiresAt = created + TimeSpan.FromMinutes(20),
         };
-        if (codeAfter is { } after) activation.Messages.Add(new ActivationMessage { Text = "code 123456", Code = "123456", ReceivedAt = created + after });
+        if (codeAfter is { } after)
+        {
+            activation.Messages.Add(new ActivationMessage { Text = "code 123456", Code = "123456", ReceivedAt = created + after });
+            activation.FirstSmsAt = created + after;
+        }
         db.Activations.Add(activation);
         await db.SaveChangesAsync();
     }
@@ -50,7 +54,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         // Another pair does not leak in.
         await AddAsync(anna, "telegram", "IN", ActivationStatus.Cancelled, TimeSpan.FromHours(1), 0.20m);
 
-        var insight = (await _core.Get<PairInsights>().GetAsync()).For("TELEGRAM", "pk");
+        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("TELEGRAM", "pk");
 
         Assert.NotNull(insight);
         Assert.Equal((0.60m, "USD"), (insight.LastPrice, insight.LastCurrency));
@@ -67,7 +71,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var anna = await _core.NewUserAsync("anna@example.com");
         await AddAsync(anna, "viber", "DE", ActivationStatus.Completed, TimeSpan.FromDays(40), 0.40m, codeAfter: TimeSpan.FromSeconds(30));
 
-        var insights = await _core.Get<PairInsights>().GetAsync();
+        var insights = await _core.Get<PairInsights>().ReadAsync();
 
         Assert.Null(insights.For("viber", "DE"));
         Assert.Null(insights.For("telegram", "PK"));
@@ -81,12 +85,12 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.NoNumbers), (refused.Outcome, refused.Refusal));
-        var insight = (await _core.Get<PairInsights>().GetAsync()).For("wechat", "US");
+        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("wechat", "US");
         Assert.Equal(_time.GetUtcNow(), insight?.LastNoNumbersAt);
 
         _time.Advance(TimeSpan.FromHours(2));
         await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
-        Assert.Equal(_time.GetUtcNow(), (await _core.Get<PairInsights>().GetAsync()).For("wechat", "US")?.LastNoNumbersAt);
+        Assert.Equal(_time.GetUtcNow(), (await _core.Get<PairInsights>().ReadAsync()).For("wechat", "US")?.LastNoNumbersAt);
     }
 
     [Fact]
@@ -97,7 +101,29 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.NotEnoughBalance), (refused.Outcome, refused.Refusal));
-        Assert.Null((await _core.Get<PairInsights>().GetAsync()).For("telegram", "PK"));
+        Assert.Null((await _core.Get<PairInsights>().ReadAsync()).For("telegram", "PK"));
+    }
+
+    [Fact]
+    public async Task PagesGetTheLastSnapshotAtOnce_AndAFreshOneAfterAnyActivationChanged()
+    {
+        var (userId, _) = await _core.NewUserWithKeyAsync("buyer@example.com");
+        var insights = _core.Get<PairInsights>();
+        var first = await insights.GetAsync();
+        Assert.Null(first.For("telegram", "PK"));
+        Assert.Same(first, await insights.GetAsync());
+        var refreshed = new TaskCompletionSource<PairInsightsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        insights.Refreshed += snapshot => refreshed.TrySetResult(snapshot);
+
+        var bought = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
+        Assert.Equal(BuyOutcome.Bought, bought.Outcome);
+
+        // Without asking for a fresh one, the page gets the old snapshot at once and hears of the new one.
+        var atOnce = await insights.GetAsync();
+        var pushed = await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(atOnce.For("telegram", "PK"));
+        Assert.Equal(bought.Activation!.Price, pushed.For("telegram", "PK")?.LastPrice);
+        Assert.Equal(bought.Activation.Price, (await insights.GetAsync(fresh: true)).For("telegram", "PK")?.LastPrice);
     }
 
     [Fact]
@@ -108,7 +134,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("nosuchservice", "Nope"), new Country("PK", "Pakistan"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.Other), (refused.Outcome, refused.Refusal));
-        Assert.Null((await _core.Get<PairInsights>().GetAsync()).For("nosuchservice", "PK"));
+        Assert.Null((await _core.Get<PairInsights>().ReadAsync()).For("nosuchservice", "PK"));
     }
 
     [Fact]
@@ -128,7 +154,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         await PairAsync("FR", 0, 2);
         await AddAsync(anna, "telegram", "US", ActivationStatus.Completed, TimeSpan.FromHours(1), codeAfter: TimeSpan.FromSeconds(5));
 
-        var alternatives = (await _core.Get<PairInsights>().GetAsync()).Alternatives("whatsapp", "AE");
+        var alternatives = (await _core.Get<PairInsights>().ReadAsync()).Alternatives("whatsapp", "AE");
 
         Assert.Equal(["DE", "GB", "BR"], alternatives.Select(a => a.Country));
     }

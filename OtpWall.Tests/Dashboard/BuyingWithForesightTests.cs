@@ -101,6 +101,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
                 Price = 0.84m, Currency = "USD", CreatedAt = at, UpdatedAt = at, ExpiresAt = at.AddMinutes(20),
             };
             activation.Messages.Add(new ActivationMessage { Text = "Your WhatsApp code: 123-456", Code = "123456", ReceivedAt = at.AddSeconds(40) });
+            activation.FirstSmsAt = at.AddSeconds(40);
             db.Activations.Add(activation);
             await db.SaveChangesAsync();
         }

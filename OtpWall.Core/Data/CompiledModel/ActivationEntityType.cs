@@ -22,10 +22,10 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.Activation",
                 typeof(Activation),
                 baseEntityType,
-                propertyCount: 28,
+                propertyCount: 29,
                 navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 4,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -108,6 +108,14 @@ namespace OtpWall.Core.Data.CompiledModel
                 fieldInfo: typeof(Activation).GetField("<ExpiresAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new DateTimeOffsetToBinaryConverter());
             expiresAt.SetSentinelFromProviderValue(0L);
+
+            var firstSmsAt = runtimeEntityType.AddProperty(
+                "FirstSmsAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Activation).GetProperty("FirstSmsAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<FirstSmsAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetToBinaryConverter());
 
             var followProblem = runtimeEntityType.AddProperty(
                 "FollowProblem",
@@ -250,6 +258,9 @@ namespace OtpWall.Core.Data.CompiledModel
             var index2 = runtimeEntityType.AddIndex(
                 new[] { userId, purchaseAttemptId },
                 unique: true);
+
+            var index3 = runtimeEntityType.AddIndex(
+                new[] { service, country, createdAt });
 
             return runtimeEntityType;
         }

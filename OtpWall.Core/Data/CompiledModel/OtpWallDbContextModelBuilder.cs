@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e61da360-c435-463a-8686-714c633706fb"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("ca11e505-565c-40ee-a85b-ebafed023b21"), entityTypeCount: 20)
         {
         }
 

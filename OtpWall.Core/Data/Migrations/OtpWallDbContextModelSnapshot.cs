@@ -349,6 +349,9 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstSmsAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FollowProblem")
                         .HasColumnType("TEXT");
 
@@ -420,6 +423,8 @@ namespace OtpWall.Core.Data.Migrations
 
                     b.HasIndex("UserId", "PurchaseAttemptId")
                         .IsUnique();
+
+                    b.HasIndex("Service", "Country", "CreatedAt");
 
                     b.ToTable("Activations");
                 });

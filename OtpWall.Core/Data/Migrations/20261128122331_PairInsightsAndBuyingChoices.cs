@@ -10,6 +10,16 @@ namespace OtpWall.Core.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<long>(
+                name: "FirstSmsAt",
+                table: "Activations",
+                type: "INTEGER",
+                nullable: true);
+
+            // Activations bought before this version: their first SMS is their earliest message.
+            migrationBuilder.Sql(
+                "UPDATE \"Activations\" SET \"FirstSmsAt\" = (SELECT MIN(m.\"ReceivedAt\") FROM \"ActivationMessages\" AS m WHERE m.\"ActivationId\" = \"Activations\".\"Id\");");
+
             migrationBuilder.AddColumn<bool>(
                 name: "ConfirmQuickBuys",
                 table: "ActivationPreferences",
@@ -42,6 +52,11 @@ namespace OtpWall.Core.Data.Migrations
                 name: "IX_Activations_CreatedAt",
                 table: "Activations",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Activations_Service_Country_CreatedAt",
+                table: "Activations",
+                columns: new[] { "Service", "Country", "CreatedAt" });
         }
 
         /// <inheritdoc />
@@ -52,6 +67,14 @@ namespace OtpWall.Core.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Activations_CreatedAt",
+                table: "Activations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Activations_Service_Country_CreatedAt",
+                table: "Activations");
+
+            migrationBuilder.DropColumn(
+                name: "FirstSmsAt",
                 table: "Activations");
 
             migrationBuilder.DropColumn(

@@ -11,7 +11,7 @@ using OtpWall.Core.Data;
 namespace OtpWall.Core.Data.Migrations
 {
     [DbContext(typeof(OtpWallDbContext))]
-    [Migration("20261128120031_PairInsightsAndBuyingChoices")]
+    [Migration("20261128122331_PairInsightsAndBuyingChoices")]
     partial class PairInsightsAndBuyingChoices
     {
         /// <inheritdoc />
@@ -352,6 +352,9 @@ namespace OtpWall.Core.Data.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstSmsAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FollowProblem")
                         .HasColumnType("TEXT");
 
@@ -423,6 +426,8 @@ namespace OtpWall.Core.Data.Migrations
 
                     b.HasIndex("UserId", "PurchaseAttemptId")
                         .IsUnique();
+
+                    b.HasIndex("Service", "Country", "CreatedAt");
 
                     b.ToTable("Activations");
                 });

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using OtpWall.Core;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.Activations;
+using OtpWall.Core.Data;
+
+namespace OtpWall.Bench;
+
+/// <summary>
+/// Buy's pair insights for a whole catalogue on SQLite: the one query over the last 30 days of everyone's purchases, then
+/// every list item's line (30 services × 36 countries) and every service's three alternatives, as the pickers show them.
+/// </summary>
+internal static class PairInsightsPage
+{
+    public sealed record Result(int Activations, int Pairs, double P50, double P95, double Max, double RefreshP50, double RefreshMax);
+
+    public static async Task<Result> RunAsync(int perPair, int rounds)
+    {
+        const int services = 30, countries = 36;
+        var folder = Path.Combine(Path.GetTempPath(), "otpwall-bench-insights-" + Guid.NewGuid().ToString("N"));
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OtpWall:DataDirectory"] = folder }).Build());
+        collection.AddSingleton<IHostEnvironment>(new Environment(folder));
+        collection.AddLogging();
+        collection.AddOtpWallCore();
+        collection.AddIdentityCore<ApplicationUser>().AddOtpWallAccountRules();
+        await using var provider = collection.BuildServiceProvider();
+        try
+        {
+            await provider.PrepareOtpWallDatabaseAsync();
+            var registration = provider.GetRequiredService<RegistrationService>();
+            var users = new List<string>();
+            for (var i = 0; i < 10; i++)
+            {
+                users.Add((await registration.RegisterAsync($"member{i}@example.com", "correct horse battery staple", null)).User!.Id);
+                if (i == 0) await registration.SetPolicyAsync(users[0], RegistrationPolicy.Open);
+            }
+            var serviceCodes = Enumerable.Range(0, services).Select(i => $"service{i:00}").ToArray();
+            var countryCodes = Enumerable.Range(0, countries).Select(i => $"{(char)('A' + i / 26)}{(char)('A' + i % 26)}").ToArray();
+            var written = await SeedAsync(provider, users, serviceCodes, countryCodes, perPair);
+
+            var insights = provider.GetRequiredService<PairInsights>();
+            var notifier = provider.GetRequiredService<ActivationNotifier>();
+            var refreshes = new List<double>();
+            for (var round = 0; round < Math.Max(3, rounds / 3) + 2; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                await insights.ReadAsync();
+                if (round >= 2) refreshes.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            refreshes.Sort();
+            var times = new List<double>();
+            var characters = 0;
+            for (var round = 0; round < rounds + 3; round++)
+            {
+                // Someone's activation changed between two page opens: the page still gets the last snapshot at once.
+                if (round % 2 == 0) notifier.Publish(users[0], new ActivationChange(Guid.NewGuid(), false));
+                var watch = Stopwatch.StartNew();
+                var snapshot = await insights.GetAsync();
+                foreach (var service in serviceCodes)
+                {
+                    foreach (var country in countryCodes) characters += snapshot.For(service, country)?.Summary().Length ?? 0;
+                    characters += snapshot.Alternatives(service, countryCodes[0]).Count;
+                }
+                if (round >= 3) times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            if (characters == 0) throw new InvalidOperationException("The insights came out empty.");
+            times.Sort();
+            return new Result(written, services * countries, Stats.Percentile(times, 50), Stats.Percentile(times, 95), times[^1],
+                Stats.Percentile(refreshes, 50), refreshes[^1]);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // perPair purchases of every pair over the last week and as many again in the three weeks before; most got a code.
+    private static async Task<int> SeedAsync(IServiceProvider provider, List<string> users, string[] services, string[] countries, int perPair)
+    {
+        var random = new Random(14);
+        var now = DateTimeOffset.UtcNow;
+        var statuses = new[] { ActivationStatus.Completed, ActivationStatus.Completed, ActivationStatus.Received, ActivationStatus.Cancelled, ActivationStatus.Expired, ActivationStatus.Waiting };
+        var written = 0;
+        foreach (var service in services)
+        {
+            await using var db = await provider.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            foreach (var country in countries)
+            {
+                for (var i = 0; i < perPair * 2; i++)
+                {
+                    var created = now - TimeSpan.FromMinutes(random.Next(i < perPair ? 7 * 24 * 60 : 29 * 24 * 60));
+                    var status = statuses[random.Next(statuses.Length)];
+                    var activation = new Activation
+                    {
+                        Id = Guid.NewGuid(), UserId = users[random.Next(users.Count)], PurchaseAttemptId = Guid.NewGuid(), UpstreamId = random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Number = "+4477009" + random.Next(10000, 99999), Service = service, ServiceName = service, Country = country, CountryName = country,
+                        Status = status, Price = random.Next(20, 200) / 100m, Currency = "USD", CreatedAt = created, UpdatedAt = created, ExpiresAt = created.AddMinutes(20),
+                    };
+                    if (status is ActivationStatus.Completed or ActivationStatus.Received)
+                    {
+                        activation.FirstSmsAt = created.AddSeconds(random.Next(5, 300));
+                        activation.Messages.Add(new ActivationMessage { Text = "Your code is 123456", Code = "123456", ReceivedAt = activation.FirstSmsAt.Value });
+                    }
+                    db.Activations.Add(activation);
+                    written++;
+                }
+            }
+            await db.SaveChangesAsync();
+        }
+        return written;
+    }
+
+    private sealed class Environment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Production";
+        public string ApplicationName { get; set; } = "OtpWall.Bench";
+        public string ContentRootPath { get; set; } = root;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
