@@ -15,7 +15,7 @@ internal sealed partial class Bench(string app, string sandbox, string? template
     public static double MemoryGiB() =>
         long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0 / 1024.0;
 
-    public async Task<PollResult> PollingAsync(int activations, int keys, int latencyMs)
+    public async Task<PollResult> PollingAsync(int activations, int keys, int latencyMs, Dictionary<string, string>? settings = null)
     {
         using var folder = new TempFolder();
         var data = folder.Path;
@@ -24,7 +24,7 @@ internal sealed partial class Bench(string app, string sandbox, string? template
         using var control = new HttpClient { BaseAddress = new Uri(root, "sandbox/control/") };
         await using (var seeding = await Seeding.OpenAsync(data, root)) await seeding.PeopleWithNumbersAsync(keys, activations);
         (await control.PostAsJsonAsync("faults", new { latencyMs })).EnsureSuccessStatusCode();
-        var (dashboard, _) = await StartDashboardAsync(data, root);
+        var (dashboard, _) = await StartDashboardAsync(data, root, settings);
         await using (dashboard)
         {
             await Task.Delay(Warmup);

@@ -74,7 +74,14 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<BuyPreferences>();
         services.AddSingleton<PairInsights>();
-        services.AddSingleton<ActivationPoller>();
+        services.AddMetrics();
+        services.TryAddSingleton<Diagnostics.OtpWallMetrics>();
+        services.AddSingleton(provider =>
+        {
+            var poller = ActivatorUtilities.CreateInstance<ActivationPoller>(provider);
+            provider.GetRequiredService<Diagnostics.OtpWallMetrics>().ObserveOpenActivations(poller.OpenByStatus);
+            return poller;
+        });
         services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
 
         services.AddHealthChecks()

@@ -43,6 +43,21 @@ else
 fi
 tail -n 20 "$log"
 
+# The alert rules: promtool (Debian's prometheus package) checks them and runs their unit tests; one more test.
+if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) >/dev/null 2>&1 || true
+fi
+if command -v promtool >/dev/null 2>&1 && promtool check rules monitoring/prometheus/alerts.yml >"$log" 2>&1 \
+  && (cd monitoring/prometheus && promtool test rules alerts.test.yml) >>"$log" 2>&1; then
+  passed=$((passed + 1))
+  echo "alert rules (promtool check rules, test rules): passed"
+else
+  failed=$((failed + 1))
+  status=1
+  echo "alert rules (promtool): FAILED$(command -v promtool >/dev/null 2>&1 || echo ' (promtool is missing: run as root once to install the prometheus package)')"
+  cat "$log"
+fi
+
 # The benchmark harness, with small numbers: it must run and print its table (the figures are not judged here).
 if bash scripts/bench.sh --quick >"$log" 2>&1 && grep -q '^| Cold start to the sign-in page' "$log"; then
   passed=$((passed + 1))

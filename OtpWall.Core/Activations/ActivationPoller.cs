@@ -28,6 +28,7 @@ public sealed partial class ActivationPoller(
     BuyPreferences preferences,
     ActivationNotifier notifier,
     Audit.AuditLog audit,
+    Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationPoller> logger) : BackgroundService
@@ -39,6 +40,9 @@ public sealed partial class ActivationPoller(
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private volatile bool _loaded;
     private int _inFlight;
+
+    /// <summary>What the poller follows now, by status (read from memory by the open-activations gauge).</summary>
+    public IEnumerable<(string Status, long Count)> OpenByStatus() => _schedule.CountByStatus();
 
     /// <summary>Polls failing in a row before a card says OTPWALL cannot be reached (about half a minute at the fast pace).</summary>
     internal const int FailuresBeforeProblem = 3;
@@ -148,13 +152,17 @@ public sealed partial class ActivationPoller(
             return now + settings.MaxErrorBackoff;
         }
 
+        metrics.PollLag(now - tracked.DueAt);
         var client = clients.Create();
         var nearEnd = now >= tracked.ExpiresAt - settings.AutoCancelMargin;
         ActivationSnapshot? snapshot = null;
         try
         {
             if (!nearEnd || tracked.Status != ActivationStatus.Waiting || tracked.LatestSms is not null || tracked.AutoCancelled)
+            {
+                metrics.StatusRead();
                 snapshot = await client.GetActivationAsync(key, tracked.UpstreamId, cancellationToken);
+            }
         }
         catch (OtpWallRateLimitedException ex)
         {
@@ -191,6 +199,7 @@ public sealed partial class ActivationPoller(
         {
             try
             {
+                metrics.StatusRead();
                 snapshot = await client.GetActivationAsync(key, activation.UpstreamId, cancellationToken);
             }
             catch (OtpWallException) when (now < activation.ExpiresAt + options.Value.ExpiryGrace)
@@ -217,6 +226,7 @@ public sealed partial class ActivationPoller(
         await db.SaveChangesAsync(cancellationToken);
         if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
         if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
+        if (codeArrived) metrics.CodeDelivered(time.GetUtcNow() - now);
         if (activation.NextPollAt is not { } next) return null;
         _schedule.Track(TrackedActivation.From(activation, next));
         return null; // followed on as the updated record just tracked
@@ -277,6 +287,7 @@ public sealed partial class ActivationPoller(
         {
             await client.CancelAsync(key, activation.UpstreamId!, cancellationToken);
             activation.AutoCancelled = true;
+            metrics.AutoCancelled();
             activation.Note = "No SMS came in time, so the dashboard cancelled this number and OTPWALL refunds its price.";
             activation.UpdatedAt = now;
             LogAutoCancelled(logger, activation.Id);

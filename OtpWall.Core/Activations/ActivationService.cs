@@ -54,6 +54,7 @@ public sealed partial class ActivationService(
     ActivationPoller poller,
     AuditLog audit,
     PairInsights insights,
+    Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger) : IDisposable
@@ -75,7 +76,7 @@ public sealed partial class ActivationService(
     {
         var gate = _purchaseGates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
         if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
-            return new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish.");
+            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish."));
         try
         {
             // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
@@ -167,13 +168,13 @@ public sealed partial class ActivationService(
                 : new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
                     ActivationView.From(earlier), "This purchase was already made.");
 
-        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return new BuyResult(BuyOutcome.Refused, null, refusal);
+        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal));
         var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
-        if (stored.Key is not { } key) return new BuyResult(BuyOutcome.Refused, null, stored.Problem!);
+        if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!));
 
         var client = clients.Create();
         if (payer == Payer.Team && !await _teamKeyGate.WaitAsync(options.Value.TeamKeyQueueLimit, cancellationToken))
-            return new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute.");
+            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute."));
         // The window tells whether anything else moved the account's balance while this purchase measured its price.
         var window = movements.Begin(PayingKeys.AccountOf(userId, payer));
         try
@@ -213,7 +214,7 @@ public sealed partial class ActivationService(
         catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
         {
             await ForgetAsync(db, activation);
-            return new BuyResult(BuyOutcome.Refused, null, ex.Message);
+            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message));
         }
         catch (OtpWallException)
         {
@@ -249,6 +250,7 @@ public sealed partial class ActivationService(
             await audit.RecordAsync(AuditActions.Purchase, userId,
                 $"Bought a {service.Name} number in {country.Name} (OTPWALL {activation.UpstreamId}){PriceWords(activation)} with {PayerWords(payer)}.",
                 cancellationToken: CancellationToken.None);
+            metrics.Purchase("bought");
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
         catch (PurchaseOutcomeUnknownException ex)
@@ -266,7 +268,7 @@ public sealed partial class ActivationService(
                 _ => BuyRefusal.Other,
             };
             if (refusal == BuyRefusal.NoNumbers) await insights.RecordNoNumbersAsync(service.Code, country.Code, CancellationToken.None);
-            return new BuyResult(BuyOutcome.Refused, null, ex.Message, refusal);
+            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message, refusal));
         }
         catch (Exception ex)
         {
@@ -274,6 +276,12 @@ public sealed partial class ActivationService(
             return await KeepAsUnknownAsync(db, activation,
                 "Something went wrong while the purchase was being recorded. It may have gone through; check your balance before buying again.");
         }
+    }
+
+    private BuyResult Refused(string reason, BuyResult result)
+    {
+        metrics.Purchase("refused", reason);
+        return result;
     }
 
     // A purchase that bought nothing leaves every tab's list.
@@ -286,6 +294,7 @@ public sealed partial class ActivationService(
 
     private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note)
     {
+        metrics.Purchase("outcome_unknown");
         activation.Status = ActivationStatus.OutcomeUnknown;
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();

@@ -33,6 +33,17 @@ internal sealed class PollSchedule(double readsPerKeyPerSecond)
         }
     }
 
+    /// <summary>What is followed, by status (for the open-activations gauge).</summary>
+    public List<(string Status, long Count)> CountByStatus()
+    {
+        // Waiting and received are always reported, at 0 when none: a graph shows a flat line, not a gap.
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal) { ["waiting"] = 0, ["received"] = 0 };
+        lock (_gate)
+            foreach (var activation in _tracked.Values)
+                counts[activation.Status.ToContractName()] = counts.GetValueOrDefault(activation.Status.ToContractName()) + 1;
+        return [.. counts.Select(c => (c.Key, c.Value))];
+    }
+
     public void Forget(Guid id)
     {
         lock (_gate) _tracked.Remove(id);
@@ -57,6 +68,7 @@ internal sealed class PollSchedule(double readsPerKeyPerSecond)
                 return false;
             }
             activation = best.Due.Dequeue();
+            activation.DueAt = bestDue;
             _keys[activation.KeyId].Tokens -= 1;
             best.InFlight++;
             return true;

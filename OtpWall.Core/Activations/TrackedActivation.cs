@@ -34,6 +34,9 @@ internal sealed class TrackedActivation
     /// <summary>Failed polls in a row (backoff); kept in memory only.</summary>
     public int Failures { get; set; }
 
+    /// <summary>When the poll just taken was due (its lag is measured against it).</summary>
+    public DateTimeOffset DueAt { get; set; }
+
     /// <summary>What the owner is told stops it from being followed (as recorded); null when nothing does.</summary>
     public string? FollowProblem { get; set; }
 

@@ -22,9 +22,31 @@ public sealed partial class OtpWallClient
     private readonly IOtpWallApi _api;
     private readonly TimeProvider _time;
     private readonly ILogger<OtpWallClient> _logger;
+    private readonly Diagnostics.OtpWallMetrics? _metrics;
 
-    internal OtpWallClient(IOtpWallApi api, TimeProvider time, ILogger<OtpWallClient> logger) =>
-        (_api, _time, _logger) = (api, time, logger);
+    internal OtpWallClient(IOtpWallApi api, TimeProvider time, ILogger<OtpWallClient> logger, Diagnostics.OtpWallMetrics? metrics = null) =>
+        (_api, _time, _logger, _metrics) = (api, time, logger, metrics);
+
+    // Every public call is counted once by operation and outcome, with its duration (retries of a GET included).
+    private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call)
+    {
+        if (_metrics is null) return await call();
+        var started = _time.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex)
+        {
+            outcome = Diagnostics.OtpWallMetrics.OutcomeOf(ex);
+            throw;
+        }
+        finally
+        {
+            _metrics.UpstreamCall(operation, outcome, _time.GetElapsedTime(started));
+        }
+    }
 
     /// <summary><c>GET /balance</c>.</summary>
     public async Task<Balance> GetBalanceAsync(OtpWallApiKey apiKey, CancellationToken cancellationToken = default)
@@ -40,8 +62,12 @@ public sealed partial class OtpWallClient
     /// answer that may hide a charge (timeout, lost connection, 5xx, unreadable success, cancellation after
     /// sending) is <see cref="PurchaseOutcomeUnknownException"/>.
     /// </summary>
-    public async Task<PurchasedNumber> BuyNumberAsync(
-        OtpWallApiKey apiKey, string serviceCode, string countryCode, CancellationToken cancellationToken = default)
+    public Task<PurchasedNumber> BuyNumberAsync(
+        OtpWallApiKey apiKey, string serviceCode, string countryCode, CancellationToken cancellationToken = default) =>
+        MeasureAsync("buy", () => SendPurchaseAsync(apiKey, serviceCode, countryCode, cancellationToken));
+
+    private async Task<PurchasedNumber> SendPurchaseAsync(
+        OtpWallApiKey apiKey, string serviceCode, string countryCode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apiKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceCode);
@@ -125,9 +151,14 @@ public sealed partial class OtpWallClient
             .Where(e => !string.IsNullOrWhiteSpace(e?.Code))
             .Select(e => (Code: e.Code!.Trim(), Name: string.IsNullOrWhiteSpace(e.Name) ? e.Code!.Trim() : e.Name.Trim()));
 
-    private async Task<T> SendAsync<T>(
+    private Task<T> SendAsync<T>(
         OtpWallApiKey apiKey, string operation, bool aboutAnActivation, Func<string, Task<IApiResponse<T>>> call,
-        CancellationToken cancellationToken, bool requireBody = true)
+        CancellationToken cancellationToken, bool requireBody = true) =>
+        MeasureAsync(operation, () => SendOnceAsync(apiKey, operation, aboutAnActivation, call, requireBody, cancellationToken));
+
+    private async Task<T> SendOnceAsync<T>(
+        OtpWallApiKey apiKey, string operation, bool aboutAnActivation, Func<string, Task<IApiResponse<T>>> call,
+        bool requireBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apiKey);
         IApiResponse<T> response;

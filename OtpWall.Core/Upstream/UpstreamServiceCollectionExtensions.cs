@@ -41,7 +41,8 @@ public static class UpstreamServiceCollectionExtensions
         services.TryAddTransient(provider => new OtpWallClient(
             provider.GetRequiredService<IOtpWallApi>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<OtpWallClient>>()));
+            provider.GetRequiredService<ILogger<OtpWallClient>>(),
+            provider.GetService<Diagnostics.OtpWallMetrics>()));
         return builder;
     }
 }

@@ -73,6 +73,7 @@ internal static class DashboardHosting
         builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
         services.AddAccountRateLimiting();
         services.AddWebHardening();
+        builder.AddDashboardMetrics();
         if (!builder.Environment.IsDevelopment())
         {
             // One JSON object per line, for the host's log collector; nothing secret is ever logged.
@@ -88,6 +89,8 @@ internal static class DashboardHosting
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
+        // First: a scrape answers even while the database is being prepared, and nothing below (rate limits, pages) sees it.
+        app.UseDashboardMetrics();
         var database = app.Services.GetRequiredService<DatabaseReadiness>();
         app.Use((context, next) => database.Ready.IsCompletedSuccessfully ? next(context) : WaitForDatabaseAsync(database, context, next));
         app.UseWebHardening();

@@ -28,6 +28,7 @@ internal static class AccountRateLimiting
                     : RateLimitPartition.GetNoLimiter("free"));
             options.OnRejected = async (context, cancellationToken) =>
             {
+                context.HttpContext.RequestServices.GetRequiredService<OtpWall.Core.Diagnostics.OtpWallMetrics>().RateLimited("account_forms");
                 var response = context.HttpContext.Response;
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                     response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -23,6 +23,7 @@ public sealed class EvenTimingSignInManager(
     IUserConfirmation<ApplicationUser> confirmation,
     SessionRegistry sessions,
     AuditLog audit,
+    OtpWall.Core.Diagnostics.OtpWallMetrics metrics,
     TimeProvider time)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -39,6 +40,7 @@ public sealed class EvenTimingSignInManager(
         var (stand, hash) = s_stand ??= MakeStand(UserManager.PasswordHasher);
         UserManager.PasswordHasher.VerifyHashedPassword(stand, hash, password ?? "");
         // Never what was typed: it may be a password typed into the e-mail field.
+        metrics.SignInFailed();
         await audit.RecordAsync(AuditActions.SignInFailed, null, "A sign-in failed: no account has the e-mail address typed.");
         return SignInResult.Failed;
     }
@@ -121,13 +123,20 @@ public sealed class EvenTimingSignInManager(
     {
         if (result.IsLockedOut)
         {
+            metrics.LockedOut();
             var until = user.LockoutEnd is { } end && end > time.GetUtcNow() ? $" until {end.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "";
             await audit.RecordAsync(AuditActions.LockedOut, null, $"Sign-in refused with a {what}: the account is locked out{until}.", user.Id);
         }
         else if (result.IsNotAllowed)
+        {
+            metrics.SignInFailed();
             await audit.RecordAsync(AuditActions.SignInFailed, null, "Sign-in refused: the account is disabled.", user.Id);
+        }
         else if (!result.Succeeded && !result.RequiresTwoFactor)
+        {
+            metrics.SignInFailed();
             await audit.RecordAsync(AuditActions.SignInFailed, null, $"A sign-in failed with a {what}.", user.Id);
+        }
     }
 
     private static (ApplicationUser, string) MakeStand(IPasswordHasher<ApplicationUser> hasher)

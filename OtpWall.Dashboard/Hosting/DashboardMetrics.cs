@@ -1,0 +1,139 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OtpWall.Core.Data;
+using OtpWall.Core.Diagnostics;
+
+namespace OtpWall.Dashboard.Hosting;
+
+/// <summary>Whether and how metrics leave the process. Bound from <c>OtpWall:Metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    public const string SectionName = "OtpWall:Metrics";
+
+    /// <summary>Serve a Prometheus scrape at <c>/metrics</c>. Off by default.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The bearer token a scrape must send on the public port (at least 16 characters).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>A separate port for the scrape (never published): then <c>/metrics</c> is served only there.</summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>Also push metrics over OTLP to this collector when set.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+}
+
+/// <summary>
+/// OpenTelemetry in the Dashboard's hosting only: Core's <see cref="OtpWallMetrics"/> meter plus ASP.NET Core,
+/// HttpClient and runtime instrumentation, exported as a Prometheus scrape (token or separate port) and/or over OTLP.
+/// </summary>
+public static class DashboardMetrics
+{
+    public const string ScrapePath = "/metrics";
+
+    public static WebApplicationBuilder AddDashboardMetrics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || o.Port is not null || o.Token?.Trim().Length >= 16,
+                "OtpWall:Metrics:Enabled needs OtpWall:Metrics:Token (16 characters or more) or a separate OtpWall:Metrics:Port: the scrape is never open on the public address.")
+            .ValidateOnStart();
+        // Live circuits are counted whether or not anything exports them (an up-down counter costs nothing unheard).
+        builder.Services.AddScoped<CircuitHandler, CircuitCounter>();
+
+        var options = builder.Configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
+        if (!options.Enabled && options.OtlpEndpoint is null) return builder;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("otpwall-dashboard"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(OtpWallMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+                if (options.Enabled && options.Port is { } port)
+                    metrics.AddPrometheusHttpListener(listener =>
+                    {
+                        // Every address of the machine (in a container, the internal network's): the port is never published.
+                        listener.Host = "localhost";
+                        listener.Port = port;
+                        listener.ConfigureHttpListener = (_, http) =>
+                        {
+                            http.Prefixes.Clear();
+                            http.Prefixes.Add($"http://+:{port}/");
+                        };
+                        listener.ScrapeEndpointPath = ScrapePath;
+                        listener.ScrapeResponseCacheDurationMilliseconds = 0;
+                    });
+                else if (options.Enabled)
+                    metrics.AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (options.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+            });
+        return builder;
+    }
+
+    /// <summary>The scrape on the public port, behind its token; the data folder's gauges.</summary>
+    public static WebApplication UseDashboardMetrics(this WebApplication app)
+    {
+        var data = app.Services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
+        app.Services.GetRequiredService<OtpWallMetrics>().ObserveStorage(() => Storage(data));
+        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (!options.Enabled || options.Port is not null) return app;
+        var token = Encoding.UTF8.GetBytes(options.Token!.Trim());
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            meterProvider: null,
+            predicate: context => context.Request.Path == ScrapePath,
+            path: null,
+            configureBranchedPipeline: branch => branch.Use((context, next) => HasToken(context, token) ? next(context) : RefuseAsync(context)),
+            optionsName: null);
+        return app;
+    }
+
+    private static bool HasToken(HttpContext context, byte[] token)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), token);
+    }
+
+    private static Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    // The database file with its journal, and the disk it is on.
+    private static (long? DatabaseBytes, long? FreeBytes, long? TotalBytes) Storage(DataDirectoryOptions data)
+    {
+        var folder = Path.GetFullPath(data.DataDirectory);
+        var database = Path.GetFullPath(data.DatabasePath);
+        long? databaseBytes = File.Exists(database)
+            ? new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length)
+            : null;
+        var drive = new DriveInfo(Directory.Exists(folder) ? folder : Path.GetPathRoot(folder)!);
+        return (databaseBytes, drive.AvailableFreeSpace, drive.TotalSize);
+    }
+
+    /// <summary>Counts the live circuits (browser tabs) of this process.</summary>
+    private sealed class CircuitCounter(OtpWallMetrics metrics) : CircuitHandler
+    {
+        public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+        {
+            metrics.CircuitOpened();
+            return Task.CompletedTask;
+        }
+
+        public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+        {
+            metrics.CircuitClosed();
+            return Task.CompletedTask;
+        }
+    }
+}
