@@ -120,20 +120,20 @@ public static class DashboardMetrics
         var drive = new DriveInfo(Directory.Exists(folder) ? folder : Path.GetPathRoot(folder)!);
         return (databaseBytes, drive.AvailableFreeSpace, drive.TotalSize);
     }
+}
 
-    /// <summary>Counts the live circuits (browser tabs) of this process.</summary>
-    private sealed class CircuitCounter(OtpWallMetrics metrics) : CircuitHandler
+/// <summary>Counts the live circuits (browser tabs) of this process.</summary>
+internal sealed class CircuitCounter(OtpWallMetrics metrics) : CircuitHandler
+{
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
-        {
-            metrics.CircuitOpened();
-            return Task.CompletedTask;
-        }
+        metrics.CircuitOpened();
+        return Task.CompletedTask;
+    }
 
-        public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
-        {
-            metrics.CircuitClosed();
-            return Task.CompletedTask;
-        }
+    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        metrics.CircuitClosed();
+        return Task.CompletedTask;
     }
 }

@@ -81,7 +81,8 @@ public sealed partial class MetricsTests
     [Fact]
     public async Task AfterBuySmsComplete_AndAFaultedPurchase_TheCountersAndHistogramsMoved_AndNothingSecretIsInTheScrape()
     {
-        await using var host = NewHost();
+        // Three account posts a minute: registering and two wrong passwords are answered, the fourth post is refused.
+        await using var host = NewHost(new Dictionary<string, string?> { ["OtpWall:Accounts:AttemptsPerMinute"] = "3" });
         var (session, userId) = await host.RegisterAdministratorAsync("operator@example.com");
         using var _ = session;
         var issued = await host.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId);
@@ -106,7 +107,10 @@ public sealed partial class MetricsTests
         // A refusal for want of numbers, and a wrong password.
         await activations.BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
         using (var guesser = host.NewSession())
-        using (await guesser.SignInAsync("operator@example.com", "not the password at all")) { }
+        {
+            for (var i = 0; i < 3; i++)
+                using (await guesser.SignInAsync("operator@example.com", "not the password at all")) { }
+        }
 
         var (status, scrape) = await ScrapeAsync(host.RootUri, Token);
 
@@ -122,7 +126,10 @@ public sealed partial class MetricsTests
         Assert.True(Value(scrape, "otpwall_poll_lag_seconds_count") >= 1);
         Assert.Equal(1, Value(scrape, "otpwall_codes_delivered_total"));
         Assert.Equal(1, Value(scrape, "otpwall_sms_to_screen_seconds_count"));
-        Assert.True(Value(scrape, "otpwall_sign_in_failures_total") >= 1);
+        Assert.Equal(2, Value(scrape, "otpwall_sign_in_failures_total"));
+        Assert.Equal(1, Value(scrape, "otpwall_rate_limit_rejections_total", "policy=\"account_forms\""));
+        Assert.Equal(0, Value(scrape, "otpwall_activations_open", "status=\"waiting\""));
+        Assert.Contains("otpwall_activations_open{", scrape, StringComparison.Ordinal);
         Assert.True(Value(scrape, "otpwall_database_size_bytes") > 0);
         Assert.True(Value(scrape, "otpwall_data_folder_free_bytes") > 0);
         Assert.True(Value(scrape, "otpwall_data_folder_size_bytes") >= Value(scrape, "otpwall_data_folder_free_bytes"));
@@ -131,6 +138,21 @@ public sealed partial class MetricsTests
 
         foreach (var secret in new[] { key.Reveal(), "operator@example.com", bought.Number!, bought.Number!.TrimStart('+'), "73105", sms, userId, bought.UpstreamId! })
             Assert.DoesNotContain(secret, scrape, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task OpenTabs_AreCountedAsCircuits()
+    {
+        await using var host = NewHost();
+        host.StartServer();
+        using var scope = host.Services.CreateScope();
+        var counter = scope.ServiceProvider.GetServices<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>().OfType<OtpWall.Dashboard.Hosting.CircuitCounter>().Single();
+
+        await counter.OnCircuitOpenedAsync(null!, default);
+        await counter.OnCircuitOpenedAsync(null!, default);
+        await counter.OnCircuitClosedAsync(null!, default);
+
+        Assert.Equal(1, Value((await ScrapeAsync(host.RootUri, Token)).Body, "otpwall_circuits"));
     }
 
     [Fact]
