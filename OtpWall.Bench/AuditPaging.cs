@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
-using OtpWall.Core;
-using OtpWall.Core.Accounts;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 
@@ -18,56 +13,34 @@ internal static class AuditPaging
 
     public static async Task<Result> RunAsync(int entries)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "otpwall-bench-audit-" + Guid.NewGuid().ToString("N"));
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OtpWall:DataDirectory"] = folder }).Build());
-        services.AddSingleton<IHostEnvironment>(new Environment(folder));
-        services.AddLogging();
-        services.AddOtpWallCore();
-        services.AddIdentityCore<ApplicationUser>().AddOtpWallAccountRules();
-        await using var provider = services.BuildServiceProvider();
-        try
-        {
-            await provider.PrepareOtpWallDatabaseAsync();
-            var users = new List<string>();
-            var registration = provider.GetRequiredService<RegistrationService>();
-            for (var i = 0; i < 20; i++)
-            {
-                users.Add((await registration.RegisterAsync($"member{i}@example.com", "correct horse battery staple", null)).User!.Id);
-                // The first is the administrator, who opens registration for the others.
-                if (i == 0) await registration.SetPolicyAsync(users[0], RegistrationPolicy.Open);
-            }
-            await SeedAsync(provider, users, entries);
+        await using var core = await CoreOnDisk.StartAsync("audit", 20);
+        var provider = core.Services;
+        var users = core.Users;
+        await SeedAsync(provider, users, entries);
 
-            var audit = provider.GetRequiredService<AuditLog>();
-            var times = new List<double>();
-            async Task WalkAsync(AuditFilter filter, int maxPages)
-            {
-                long? older = null;
-                for (var page = 0; page < maxPages; page++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    var result = await audit.PageAsync(users[0], filter, olderThan: older);
-                    times.Add(watch.Elapsed.TotalMilliseconds);
-                    if (result.OlderCursor is not { } next) break;
-                    older = next;
-                }
-            }
-            await WalkAsync(new AuditFilter(), 3); // warm-up
-            times.Clear();
-            await WalkAsync(new AuditFilter(), int.MaxValue);
-            await WalkAsync(new AuditFilter(users[3]), 200);
-            await WalkAsync(new AuditFilter(Action: AuditActions.Purchase), 200);
-            var day = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-100));
-            await WalkAsync(new AuditFilter(users[5], AuditActions.SignIn, day, day.AddDays(30)), 200);
-            times.Sort();
-            return new Result(entries, times.Count, Stats.Percentile(times, 50), Stats.Percentile(times, 95), times[^1]);
-        }
-        finally
+        var audit = provider.GetRequiredService<AuditLog>();
+        var times = new List<double>();
+        async Task WalkAsync(AuditFilter filter, int maxPages)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            long? older = null;
+            for (var page = 0; page < maxPages; page++)
+            {
+                var watch = Stopwatch.StartNew();
+                var result = await audit.PageAsync(users[0], filter, olderThan: older);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                if (result.OlderCursor is not { } next) break;
+                older = next;
+            }
         }
+        await WalkAsync(new AuditFilter(), 3); // warm-up
+        times.Clear();
+        await WalkAsync(new AuditFilter(), int.MaxValue);
+        await WalkAsync(new AuditFilter(users[3]), 200);
+        await WalkAsync(new AuditFilter(Action: AuditActions.Purchase), 200);
+        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-100));
+        await WalkAsync(new AuditFilter(users[5], AuditActions.SignIn, day, day.AddDays(30)), 200);
+        times.Sort();
+        return new Result(entries, times.Count, Stats.Percentile(times, 50), Stats.Percentile(times, 95), times[^1]);
     }
 
     private static async Task SeedAsync(IServiceProvider provider, List<string> users, int entries)
@@ -92,13 +65,5 @@ internal static class AuditPaging
             }));
             await db.SaveChangesAsync();
         }
-    }
-
-    private sealed class Environment(string root) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Production";
-        public string ApplicationName { get; set; } = "OtpWall.Bench";
-        public string ContentRootPath { get; set; } = root;
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }
