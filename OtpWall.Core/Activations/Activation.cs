@@ -80,7 +80,6 @@ public sealed class Activation
     /// <summary>Why the poller cannot follow it right now (OTPWALL unreachable, the key unreadable); null when all is well.</summary>
     public string? FollowProblem { get; set; }
 
-    /// <summary>The note of a purchase on its way to OTPWALL.</summary>
     /// <summary>What rows being sent said before they had a status of their own (<see cref="ActivationStatus.Buying"/>).</summary>
     public const string InFlightNote = "The purchase is being sent to OTPWALL.";
 

@@ -25,14 +25,17 @@ public sealed record PairInsight(
 
     public string? LastPriceText => LastPrice is { } price ? $"{price.ToString("0.00##", CultureInfo.InvariantCulture)} {LastCurrency}".TrimEnd() : null;
 
-    public string? SuccessText => SuccessRate is { } rate ? $"{Math.Round(rate * 100, MidpointRounding.AwayFromZero):0}% got a code" : null;
+    /// <summary>"80%"; null before any finished.</summary>
+    public string? SuccessPercent => SuccessRate is { } rate ? $"{Math.Round(rate * 100, MidpointRounding.AwayFromZero):0}%" : null;
+
+    public string? SuccessText => SuccessPercent is { } percent ? $"{percent} got a code" : null;
 
     /// <summary>The short form for list items and chips: "0.64 USD · 80% · 42 s".</summary>
     public string Summary()
     {
         var parts = new List<string>(3);
         if (LastPriceText is { } price) parts.Add(price);
-        if (SuccessRate is { } rate) parts.Add($"{Math.Round(rate * 100, MidpointRounding.AwayFromZero):0}%");
+        if (SuccessPercent is { } percent) parts.Add(percent);
         if (MedianTimeToCode is { } median) parts.Add(Duration(median));
         return string.Join(" · ", parts);
     }
@@ -57,13 +60,11 @@ public sealed class PairInsightsSnapshot
 
     public DateTimeOffset At { get; }
 
-    public int Count => _pairs.Count;
-
     public PairInsight? For(string service, string country) => _pairs.GetValueOrDefault((Key(service), Key(country)));
 
     /// <summary>
     /// Up to <paramref name="count"/> other countries for <paramref name="service"/> with the best success over the last
-    /// week (more finished numbers break ties), leaving out those that had no numbers more recently than a code came.
+    /// week (more finished numbers, then a faster code, break ties); countries where no number got a code are left out.
     /// </summary>
     public IReadOnlyList<PairInsight> Alternatives(string service, string exceptCountry, int count = 3) =>
         [.. _pairs.Values
@@ -113,12 +114,12 @@ public sealed partial class PairInsights : IDisposable
     public async Task<PairInsightsSnapshot> GetAsync(bool fresh = false, CancellationToken cancellationToken = default)
     {
         long wanted;
+        lock (_gate) wanted = _changes;
         while (true)
         {
             Task<PairInsightsSnapshot> refreshing;
             lock (_gate)
             {
-                wanted = _changes;
                 var upToDate = _snapshot is not null && _snapshotChanges == _changes && time.GetUtcNow() - _snapshot.At < MaxAge;
                 if (upToDate) return _snapshot!;
                 refreshing = _refreshing ??= RefreshAsync();
@@ -177,7 +178,8 @@ public sealed partial class PairInsights : IDisposable
         var priceSince = now - PriceWindow;
         var since = now - Window;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        // Three small answers instead of every row: the database counts and picks, only times to code come back one by one.
+        // The database counts and picks: one row per pair comes back from each query, never one per purchase. "Got a
+        // code" is ActivationMoney.GotCode in SQL (FirstSmsAt is set with the first message).
         var counts = await db.Activations.AsNoTracking()
             .Where(a => a.CreatedAt >= since && a.Status != ActivationStatus.Buying && a.Status != ActivationStatus.OutcomeUnknown)
             .GroupBy(a => new { a.Service, a.Country })
@@ -199,7 +201,8 @@ public sealed partial class PairInsights : IDisposable
               SELECT "Service", "Country", "Price", "Currency",
                      ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "CreatedAt" DESC) AS "Rank"
               FROM "Activations"
-              WHERE "CreatedAt" >= {ToBinary(priceSince)} AND "Price" IS NOT NULL AND "Status" NOT IN ('Buying', 'OutcomeUnknown')) AS "Latest"
+              WHERE "CreatedAt" >= {ToBinary(priceSince)} AND "Price" IS NOT NULL AND NOT "PriceEstimated"
+                AND "Status" NOT IN ('Buying', 'OutcomeUnknown')) AS "Latest"
             WHERE "Rank" = 1
             """).ToListAsync(cancellationToken);
         var medians = await db.Database.SqlQuery<MedianRow>($"""
@@ -268,9 +271,6 @@ public sealed partial class PairInsights : IDisposable
         public TimeSpan? MedianTimeToCode { get; set; }
         public DateTimeOffset? LastNoNumbersAt { get; set; }
 
-        public PairInsight Build()
-        {
-            return new PairInsight(service, country, LastPrice, LastCurrency, Finished, GotCode, MedianTimeToCode, LastNoNumbersAt);
-        }
+        public PairInsight Build() => new(service, country, LastPrice, LastCurrency, Finished, GotCode, MedianTimeToCode, LastNoNumbersAt);
     }
 }

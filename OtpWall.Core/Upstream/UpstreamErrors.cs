@@ -32,7 +32,7 @@ internal static class UpstreamErrors
         };
     }
 
-    private static readonly string[] NoNumbersWords = ["no_numbers", "no numbers", "no_number", "no number", "out of stock", "out_of_stock"];
+    private static readonly string[] NoNumbersWords = ["no_number", "no number", "out of stock", "out_of_stock"];
 
     /// <summary>Whether a refusal says there are no numbers for the pair (OTPWALL documents no error codes: the words are read).</summary>
     public static bool SaysNoNumbers(string? body) =>

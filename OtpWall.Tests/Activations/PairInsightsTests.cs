@@ -18,7 +18,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
     public async Task DisposeAsync() => await _core.DisposeAsync();
 
     private async Task AddAsync(string userId, string service, string country, ActivationStatus status, TimeSpan ago,
-        decimal? price = 0.50m, TimeSpan? codeAfter = null)
+        decimal? price = 0.50m, TimeSpan? codeAfter = null, bool estimated = false)
     {
         await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
         var created = _time.GetUtcNow() - ago;
@@ -26,7 +26,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         {
             Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = Guid.NewGuid(), UpstreamId = Guid.NewGuid().ToString("N"),
             Service = service, ServiceName = service, Country = country, CountryName = country, Status = status,
-            Price = price, Currency = price is null ? null : "USD", CreatedAt = created, UpdatedAt = created, ExpiresAt = created + TimeSpan.FromMinutes(20),
+            Price = price, PriceEstimated = estimated, Currency = price is null ? null : "USD", CreatedAt = created, UpdatedAt = created, ExpiresAt = created + TimeSpan.FromMinutes(20),
         };
         if (codeAfter is { } after)
         {
@@ -63,6 +63,20 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         Assert.Equal(TimeSpan.FromSeconds(60), insight.MedianTimeToCode);
         Assert.Equal("0.60 USD · 75% · 1 min", insight.Summary());
         Assert.Null(insight.LastNoNumbersAt);
+    }
+
+    [Fact]
+    public async Task AnEstimatedPrice_IsNotShownAsTheLastPricePaid()
+    {
+        var anna = await _core.NewUserAsync("anna@example.com");
+        await AddAsync(anna, "telegram", "PK", ActivationStatus.Completed, TimeSpan.FromHours(3), 0.40m, codeAfter: TimeSpan.FromSeconds(30));
+        // Another purchase moved the balance at the same moment: its price is only the pair's last known one.
+        await AddAsync(anna, "telegram", "PK", ActivationStatus.Waiting, TimeSpan.FromMinutes(5), 0.40m, estimated: true);
+        await AddAsync(anna, "telegram", "PK", ActivationStatus.Waiting, TimeSpan.FromMinutes(1), 9.99m, estimated: true);
+
+        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("telegram", "PK");
+
+        Assert.Equal(0.40m, insight?.LastPrice);
     }
 
     [Fact]
