@@ -11,6 +11,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
+using OtpWall.Core.Data.PostgreSql;
 using OtpWall.Core.Spending;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
@@ -43,12 +44,23 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DatabaseReadiness>();
-        services.AddDbContextFactory<OtpWallDbContext>((provider, options) =>
-            options.UseSqlite($"Data Source={provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DatabasePath}"));
+        services.AddDbContextFactory<OtpWallDbContext, OtpWallDbContextFactory>((provider, options) =>
+        {
+            var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.IsPostgreSql) options.UseNpgsql(database.ConnectionString);
+            else options.UseSqlite($"Data Source={provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.DatabasePath}");
+        });
+        // The Data Protection key ring's repository asks for the PostgreSQL context itself, in a scope of its own.
+        services.AddScoped(provider => (PostgreSqlOtpWallDbContext)provider.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContext());
 
         services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        // The key ring lives beside the data: in the data folder with SQLite, in the database with PostgreSQL (shared
+        // by every replica, so a key saved through one is read through another).
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>, DataDirectoryKeyRing>();
+        services.AddSingleton<DatabaseGates>();
+        services.AddSingleton<ReplicaIdentity>();
 
         var upstream = services.AddOtpWallUpstream();
         configureUpstream?.Invoke(upstream);
@@ -83,6 +95,9 @@ public static class OtpWallCoreServiceCollectionExtensions
             return poller;
         });
         services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
+        services.AddSingleton<PollerLease>();
+        services.AddSingleton<PostgreSqlChangeRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

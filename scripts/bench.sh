@@ -18,8 +18,13 @@ fi
 echo "Publishing (Release)…" >&2
 # The dashboard as the Dockerfile publishes it: for this architecture, precompiled (ReadyToRun).
 rid=linux-$(case "$(uname -m)" in aarch64 | arm64) echo arm64 ;; *) echo x64 ;; esac)
-dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/app" \
-  --nologo -v quiet >&2
+# OTPWALL_PUBLISH_DIR: the dashboard already published that way (the test command's publish check did it).
+if [ -n "${OTPWALL_PUBLISH_DIR:-}" ] && [ -f "$OTPWALL_PUBLISH_DIR/OtpWall.Dashboard.dll" ]; then
+  cp -r "$OTPWALL_PUBLISH_DIR" "$work/app"
+else
+  dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/app" \
+    --nologo -v quiet >&2
+fi
 dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$work/sandbox" --nologo -v quiet >&2
 dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$work/bench" --nologo -v quiet >&2
 # The .NET 10 Blazor Web App template with Individual accounts, published the same way: the yardstick for cold start.

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d /tmp/otpwall-publish.XXXXXX)
-app="$work/app"
+# OTPWALL_PUBLISH_DIR: publish there and leave it (the test command hands it on to the benchmark harness).
+app="${OTPWALL_PUBLISH_DIR:-$work/app}"
 data="$work/data"
 pid=""
 fail() { echo "publish check: FAILED: $*"; [ -f "$work/app.log" ] && tail -n 20 "$work/app.log"; exit 1; }

@@ -26,15 +26,19 @@ public sealed class Person : IAsyncDisposable
     public IReadOnlyList<string> PageErrors => _pageErrors;
 
     /// <summary>A person in a browser of their own; <paramref name="width"/> 390 is a phone (390×844).</summary>
-    public static async Task<Person> OpenAsync(SiteFixture site, string email, string colorScheme = "light", string password = DefaultPassword, int width = 1280)
+    public static Task<Person> OpenAsync(SiteFixture site, string email, string colorScheme = "light", string password = DefaultPassword, int width = 1280) =>
+        OpenAsync(site.Browser, site.BaseUrl, email, colorScheme, password, width);
+
+    /// <summary>A person in a browser of their own, on the dashboard at <paramref name="baseUrl"/>.</summary>
+    public static async Task<Person> OpenAsync(IBrowser browser, Uri baseUrl, string email, string colorScheme = "light", string password = DefaultPassword, int width = 1280)
     {
-        var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = site.BaseUrl.ToString(),
+            BaseURL = baseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = width < 600 ? 844 : 900 },
             ColorScheme = colorScheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
         });
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = site.BaseUrl.GetLeftPart(UriPartial.Authority) });
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = baseUrl.GetLeftPart(UriPartial.Authority) });
         context.SetDefaultTimeout(15_000);
         return new Person(context, await context.NewPageAsync(), email) { Password = password };
     }

@@ -21,11 +21,13 @@ public sealed record RegistrationResult(ApplicationUser? User, IReadOnlyList<str
 /// (invite-only by default, open or closed) decides, and an invite link works once.
 /// </summary>
 public sealed class RegistrationService(
-    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options, AuditLog audit)
-    : IDisposable
+    IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options, AuditLog audit,
+    DatabaseGates gates)
 {
-    // One instance serves the team, so one gate makes "am I the first user?" and "claim this invite" atomic.
-    private readonly SemaphoreSlim _registrationGate = new(1, 1);
+    // One gate makes "am I the first user?" and "claim this invite" atomic, across replicas too (a database lock with
+    // PostgreSQL).
+    // One registration at a time, on every replica: the first account becomes administrator exactly once.
+    private const string RegistrationGate = "registration";
 
     public async Task<RegistrationDecision> DecideAsync(string? inviteToken, CancellationToken cancellationToken = default)
     {
@@ -47,8 +49,8 @@ public sealed class RegistrationService(
 
     public async Task<RegistrationResult> RegisterAsync(string email, string password, string? inviteToken, CancellationToken cancellationToken = default)
     {
-        await _registrationGate.WaitAsync(cancellationToken);
-        try
+        await using var gate = await gates.EnterAsync(RegistrationGate, TimeSpan.FromSeconds(30), cancellationToken);
+        if (gate is null) return new RegistrationResult(null, ["The dashboard is busy registering other people. Try again in a minute."]);
         {
             var decision = await DecideAsync(inviteToken, cancellationToken);
             if (!decision.Allowed) return new RegistrationResult(null, [decision.Refusal!]);
@@ -76,10 +78,6 @@ public sealed class RegistrationService(
             if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
             return new RegistrationResult(user, []);
         }
-        finally
-        {
-            _registrationGate.Release();
-        }
     }
 
     public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)
@@ -101,8 +99,6 @@ public sealed class RegistrationService(
             _ => "Set registration to invited people only.",
         }, cancellationToken: cancellationToken);
     }
-
-    public void Dispose() => _registrationGate.Dispose();
 
     private async Task<RegistrationPolicy> GetPolicyAsync(OtpWallDbContext db, CancellationToken cancellationToken) =>
         await db.InstanceSettings.Where(s => s.Id == InstanceSettings.SingletonId).Select(s => s.RegistrationPolicy)

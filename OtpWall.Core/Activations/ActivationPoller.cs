@@ -27,6 +27,8 @@ public sealed partial class ActivationPoller(
     BalanceMovements movements,
     BuyPreferences preferences,
     ActivationNotifier notifier,
+    Data.PostgreSql.PollerLease lease,
+    Data.DatabaseGates gates,
     Audit.AuditLog audit,
     Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
@@ -38,8 +40,15 @@ public sealed partial class ActivationPoller(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _loading = new(1, 1);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Guid> _changedElsewhere = new();
     private volatile bool _loaded;
+    private volatile bool _polling = !lease.IsShared;
     private int _inFlight;
+
+    /// <summary>
+    /// Whether this process polls now: always with SQLite; with PostgreSQL only the replica holding the poller's lease.
+    /// </summary>
+    public bool IsPolling => _polling;
 
     /// <summary>What the poller follows now, by status (read from memory by the open-activations gauge).</summary>
     public IEnumerable<(string Status, long Count)> OpenByStatus() => _schedule.CountByStatus();
@@ -50,8 +59,20 @@ public sealed partial class ActivationPoller(
     /// <summary>Starts following an activation that was just bought or changed by its owner (or stops, when it ended).</summary>
     public void Track(Activation activation)
     {
+        if (!_polling) return; // the replica holding the poller's lease hears of it (ChangedElsewhere)
         if (activation.UpstreamId is null || activation.NextPollAt is not { } due) _schedule.Forget(activation.Id);
         else _schedule.Track(TrackedActivation.From(activation, due));
+        Wake();
+    }
+
+    /// <summary>
+    /// Another replica bought, changed or closed this activation: the replica that polls reads it again from the database
+    /// and follows it on (or stops). Never waits.
+    /// </summary>
+    public void ChangedElsewhere(Guid activationId)
+    {
+        if (!_polling) return;
+        _changedElsewhere.Enqueue(activationId);
         Wake();
     }
 
@@ -60,11 +81,23 @@ public sealed partial class ActivationPoller(
         await Task.Delay(options.Value.StartDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await readiness.Ready.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var lastSync = time.GetUtcNow();
+        var leaseDue = DateTimeOffset.MinValue;
+        var renewedAt = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (lease.IsShared && time.GetUtcNow() >= leaseDue)
+                {
+                    (leaseDue, renewedAt) = await KeepLeaseAsync(renewedAt, stoppingToken);
+                    if (!_polling)
+                    {
+                        await Task.Delay(leaseDue - time.GetUtcNow() is { Ticks: > 0 } pause ? pause : TimeSpan.Zero, time, stoppingToken);
+                        continue;
+                    }
+                }
                 await EnsureLoadedAsync(stoppingToken);
+                await FollowChangesElsewhereAsync(stoppingToken);
                 if (time.GetUtcNow() - lastSync >= options.Value.ResyncInterval)
                 {
                     await LoadAsync(stoppingToken);
@@ -83,6 +116,7 @@ public sealed partial class ActivationPoller(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                if (_polling && lease.IsShared) await GiveUpLeaseAsync();
                 return;
             }
             catch (Exception ex)
@@ -93,9 +127,68 @@ public sealed partial class ActivationPoller(
         }
     }
 
+    // Takes or renews the poller's lease (PostgreSQL). A holder that cannot reach the database keeps polling only while
+    // its last renewal surely still holds, then stops: by then another replica may have taken over. Returns when to
+    // try next and when the lease was last renewed.
+    private async Task<(DateTimeOffset Next, DateTimeOffset RenewedAt)> KeepLeaseAsync(DateTimeOffset renewedAt, CancellationToken cancellationToken)
+    {
+        bool held;
+        try
+        {
+            held = await lease.TryHoldAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogLeaseFailed(logger, ex);
+            held = false;
+        }
+        var now = time.GetUtcNow();
+        if (held) renewedAt = now;
+        var polling = held || (_polling && now - renewedAt < Data.PostgreSql.PollerLease.Duration - Data.PostgreSql.PollerLease.RenewEvery);
+        if (polling != _polling)
+        {
+            // Taking over: everything open is read from the database afresh. Handing over: nothing is followed here.
+            _schedule.Clear();
+            _loaded = false;
+            _polling = polling;
+            if (polling) LogLeaseTaken(logger, lease.Holder);
+            else LogLeaseLost(logger, lease.Holder);
+        }
+        return (now + Data.PostgreSql.PollerLease.RenewEvery, renewedAt);
+    }
+
+    private async Task GiveUpLeaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await lease.ReleaseAsync(timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            LogLeaseFailed(logger, ex);
+        }
+    }
+
+    // What other replicas bought or changed since the last round: read again and followed on (or dropped).
+    private async Task FollowChangesElsewhereAsync(CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<Guid>();
+        while (ids.Count < 500 && _changedElsewhere.TryDequeue(out var id)) ids.Add(id);
+        if (ids.Count == 0) return;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var activations = await db.Activations.AsNoTracking().Include(a => a.Messages).Where(a => ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        foreach (var activation in activations)
+        {
+            if (activation.UpstreamId is null || activation.NextPollAt is not { } due) _schedule.Forget(activation.Id);
+            else _schedule.Track(TrackedActivation.From(activation, due));
+        }
+    }
+
     /// <summary>Every poll due now, all at once, awaited (tests drive the poller with this under a fake clock).</summary>
     internal async Task PollDueAsync(CancellationToken cancellationToken)
     {
+        _polling = true; // the test is the one poller, whatever the lease says
         await EnsureLoadedAsync(cancellationToken);
         var now = time.GetUtcNow();
         var polls = new List<Task>();
@@ -248,10 +341,28 @@ public sealed partial class ActivationPoller(
     private async Task RecoverInterruptedPurchasesAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Activations
-            .Where(a => (a.Status == ActivationStatus.Buying || (a.Status == ActivationStatus.OutcomeUnknown && a.Note == Activation.InFlightNote)) &&
-                        a.UpstreamId == null && a.CreatedAt < _startedAt)
-            .ToListAsync(cancellationToken);
+        var inFlight = db.Activations.Where(a =>
+            (a.Status == ActivationStatus.Buying || (a.Status == ActivationStatus.OutcomeUnknown && a.Note == Activation.InFlightNote)) && a.UpstreamId == null);
+        if (!lease.IsShared)
+        {
+            // One process: whatever it did not start itself was interrupted by its stop.
+            await MarkInterruptedAsync(db, await inFlight.Where(a => a.CreatedAt < _startedAt).ToListAsync(cancellationToken), cancellationToken);
+            return;
+        }
+        // Several replicas: a purchase is sent while its person's purchase gate is held, and the gate is let go when the
+        // replica sending it ends, even by a crash. So a purchase still "being sent" whose gate is free was interrupted;
+        // one whose gate is held is on its way, through another replica. Read again inside the gate: it may just have finished.
+        foreach (var userId in await inFlight.Select(a => a.UserId).Distinct().ToListAsync(cancellationToken))
+        {
+            await using var gate = await gates.TryEnterAsync(ActivationService.PurchaseGate(userId), cancellationToken);
+            if (gate is null) continue;
+            db.ChangeTracker.Clear();
+            await MarkInterruptedAsync(db, await inFlight.Where(a => a.UserId == userId).ToListAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    private async Task MarkInterruptedAsync(Data.OtpWallDbContext db, List<Activation> interrupted, CancellationToken cancellationToken)
+    {
         foreach (var activation in interrupted)
         {
             var payer = activation.Payer == Payer.Team ? "the team's balance" : "your balance";
@@ -377,6 +488,15 @@ public sealed partial class ActivationPoller(
 
     [LoggerMessage(LogLevel.Warning, "Activation {ActivationId} was being bought when the server stopped: its outcome is unknown")]
     private static partial void LogInterrupted(ILogger logger, Guid activationId);
+
+    [LoggerMessage(LogLevel.Information, "This replica ({Replica}) took the poller's lease: it polls now")]
+    private static partial void LogLeaseTaken(ILogger logger, string replica);
+
+    [LoggerMessage(LogLevel.Warning, "This replica ({Replica}) no longer holds the poller's lease: it stops polling")]
+    private static partial void LogLeaseLost(ILogger logger, string replica);
+
+    [LoggerMessage(LogLevel.Warning, "The poller's lease could not be taken or renewed")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(LogLevel.Error, "The poller failed to dispatch polls")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

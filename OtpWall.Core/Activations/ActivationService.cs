@@ -52,18 +52,21 @@ public sealed partial class ActivationService(
     BalanceMovements movements,
     ActivationNotifier notifier,
     ActivationPoller poller,
+    Data.DatabaseGates gates,
     AuditLog audit,
     PairInsights insights,
     Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
     IOptions<ActivationOptions> options,
-    ILogger<ActivationService> logger) : IDisposable
+    ILogger<ActivationService> logger)
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _purchaseGates = new(StringComparer.Ordinal);
+    // Several members spend from the team key: their purchases of it take turns (through this gate, on every replica),
+    // so "balance before minus after" is one purchase's price (a refund landing in between is caught by the purchase
+    // window instead).
+    private const string TeamKeyGate = "purchase:team-key";
 
-    // Several members spend from the team key: their purchases of it take turns, so "balance before minus after" is one
-    // purchase's price (a refund landing in between is caught by the purchase window instead).
-    private readonly SemaphoreSlim _teamKeyGate = new(1, 1);
+    /// <summary>The gate a person's purchases pass one at a time (on every replica, with PostgreSQL).</summary>
+    internal static string PurchaseGate(string userId) => "purchase:" + userId;
 
     /// <summary>
     /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
@@ -74,19 +77,12 @@ public sealed partial class ActivationService(
     public async Task<BuyResult> BuyAsync(
         string userId, Guid attemptId, Service service, Country country, Payer payer = Payer.Own, CancellationToken cancellationToken = default)
     {
-        var gate = _purchaseGates.GetOrAdd(userId, _ => new SemaphoreSlim(1, 1));
-        if (!await gate.WaitAsync(TimeSpan.Zero, cancellationToken))
+        await using var gate = await gates.TryEnterAsync(PurchaseGate(userId), cancellationToken);
+        if (gate is null)
             return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish."));
-        try
-        {
-            // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
-            // tabs cannot both pass it at once, and a limit is crossed by one purchase at most.
-            return await BuyOnceAsync(userId, attemptId, service, country, payer, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
+        // tabs (even on two replicas) cannot both pass it at once, and a limit is crossed by one purchase at most.
+        return await BuyOnceAsync(userId, attemptId, service, country, payer, cancellationToken);
     }
 
     public async Task<ActivationActionResult> CompleteAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
@@ -173,7 +169,8 @@ public sealed partial class ActivationService(
         if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!));
 
         var client = clients.Create();
-        if (payer == Payer.Team && !await _teamKeyGate.WaitAsync(options.Value.TeamKeyQueueLimit, cancellationToken))
+        await using var teamKeyTurn = payer == Payer.Team ? await gates.EnterAsync(TeamKeyGate, options.Value.TeamKeyQueueLimit, cancellationToken) : null;
+        if (payer == Payer.Team && teamKeyTurn is null)
             return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute."));
         // The window tells whether anything else moved the account's balance while this purchase measured its price.
         var window = movements.Begin(PayingKeys.AccountOf(userId, payer));
@@ -184,7 +181,6 @@ public sealed partial class ActivationService(
         finally
         {
             window.End();
-            if (payer == Payer.Team) _teamKeyGate.Release();
         }
     }
 
@@ -394,8 +390,6 @@ public sealed partial class ActivationService(
                 _ => "is in a state the dashboard does not know",
             }}. Nothing was changed.");
     }
-
-    public void Dispose() => _teamKeyGate.Dispose();
 
     private static string PayerWords(Payer payer) => payer == Payer.Team ? "the team key" : "their own key";
 

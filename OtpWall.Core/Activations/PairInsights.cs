@@ -206,7 +206,7 @@ public sealed partial class PairInsights : IDisposable
             WHERE "Rank" = 1
             """).ToListAsync(cancellationToken);
         var medians = await db.Database.SqlQuery<MedianRow>($"""
-            SELECT "Service", "Country", AVG("Units") AS "Units" FROM (
+            SELECT "Service", "Country", CAST(AVG("Units") AS DOUBLE PRECISION) AS "Units" FROM (
               SELECT "Service", "Country", ("FirstSmsAt" - "CreatedAt") / 2048 AS "Units",
                      ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "FirstSmsAt" - "CreatedAt") AS "Rank",
                      COUNT(*) OVER (PARTITION BY "Service", "Country") AS "Total"

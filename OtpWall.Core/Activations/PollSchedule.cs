@@ -49,6 +49,16 @@ internal sealed class PollSchedule(double readsPerKeyPerSecond)
         lock (_gate) _tracked.Remove(id);
     }
 
+    /// <summary>Follows nothing any more (another replica took the polling over); polls in flight still finish.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _tracked.Clear();
+            foreach (var person in _people.Values) person.Due.Clear();
+        }
+    }
+
     /// <summary>Takes the next poll that is due and allowed now, if any; it is in flight until <see cref="Done"/>.</summary>
     public bool TryTakeDue(DateTimeOffset now, out TrackedActivation activation)
     {

@@ -46,6 +46,18 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
     /// <summary>A person's keys were saved, replaced or removed (with their user id): copies kept elsewhere are stale.</summary>
     public event Action<string>? KeysChanged;
 
+    /// <summary>Raised only for changes made in this process (the relay to other replicas listens).</summary>
+    public event Action<string>? KeysChangedHere;
+
+    /// <summary>Another replica changed this person's keys: what this process keeps of them is dropped.</summary>
+    public void ChangedElsewhere(string userId) => KeysChanged?.Invoke(userId);
+
+    private void Changed(string userId)
+    {
+        KeysChanged?.Invoke(userId);
+        KeysChangedHere?.Invoke(userId);
+    }
+
     /// <summary>
     /// Saves the user's key. A replaced key that bought activations still open is kept (encrypted) for them until they
     /// end, so they are still followed, completed and cancelled with the key that bought them.
@@ -68,7 +80,7 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         (stored.Ciphertext, stored.LastFour, stored.Fingerprint, stored.SavedAt) = (ciphertext, key.LastFour, key.Fingerprint, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        KeysChanged?.Invoke(userId);
+        Changed(userId);
     }
 
     public async Task<StoredKeyLookup> GetAsync(string userId, CancellationToken cancellationToken = default)
@@ -130,7 +142,7 @@ public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, I
         db.ApiKeys.Remove(stored);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        KeysChanged?.Invoke(userId);
+        Changed(userId);
         return true;
     }
 

@@ -19,6 +19,18 @@ public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, 
     /// <summary>The team key was saved, replaced or removed: copies kept elsewhere are stale.</summary>
     public event Action? Changed;
 
+    /// <summary>Raised only for changes made in this process (the relay to other replicas listens).</summary>
+    public event Action? ChangedHere;
+
+    /// <summary>Another replica changed the team key: what this process keeps of it is dropped.</summary>
+    public void ChangedElsewhere() => Changed?.Invoke();
+
+    private void OnChanged()
+    {
+        Changed?.Invoke();
+        ChangedHere?.Invoke();
+    }
+
     public async Task SaveAsync(OtpWallApiKey key, CancellationToken cancellationToken = default)
     {
         var ciphertext = Protector.Protect(key.Reveal());
@@ -30,7 +42,7 @@ public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, 
         db.TeamApiKeys.Add(new TeamApiKey { Fingerprint = key.Fingerprint, Ciphertext = ciphertext, LastFour = key.LastFour, SavedAt = time.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Changed?.Invoke();
+        OnChanged();
     }
 
     /// <summary>Forgets the team key (keeping it only for activations it bought that are still open); false when there was none.</summary>
@@ -40,7 +52,7 @@ public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await RetireCurrentAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (removed) Changed?.Invoke();
+        if (removed) OnChanged();
         return removed;
     }
 

@@ -23,10 +23,12 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<OtpWallDbContext> da
 }
 
 /// <summary>The data folder exists and a file can be written in it.</summary>
-internal sealed class DataDirectoryHealthCheck(IOptions<DataDirectoryOptions> options) : IHealthCheck
+internal sealed class DataDirectoryHealthCheck(IOptions<DataDirectoryOptions> options, IOptions<DatabaseOptions> database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // With PostgreSQL the data folder holds nothing (database and key ring are in the database).
+        if (database.Value.IsPostgreSql) return HealthCheckResult.Healthy("The data is in PostgreSQL.");
         var probe = Path.Combine(options.Value.DataDirectory, $".healthz-{Guid.NewGuid():N}");
         try
         {

@@ -11,8 +11,8 @@ namespace OtpWall.Core.Data;
 public static class DatabaseSetup
 {
     /// <summary>
-    /// Creates the data folder, applies pending migrations and switches SQLite to write-ahead logging; then (or with the
-    /// error) completes <see cref="DatabaseReadiness"/>.
+    /// Creates the data folder, applies pending migrations (of the configured engine) and switches SQLite to write-ahead
+    /// logging; then (or with the error) completes <see cref="DatabaseReadiness"/>.
     /// </summary>
     public static async Task PrepareOtpWallDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -21,7 +21,15 @@ public static class DatabaseSetup
         {
             var options = services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
-            if (!await IsUpToDateAsync(options.DatabasePath, cancellationToken))
+            if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgreSql)
+            {
+                // Replicas starting together: EF Core's migration lock lets one apply what is pending, the others then find nothing.
+                await using var db = await services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync(cancellationToken);
+                // Created first, so that EF Core does not log a failed query for it on a new database.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            else if (!await IsUpToDateAsync(options.DatabasePath, cancellationToken))
             {
                 await using var db = await services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);

@@ -9,8 +9,12 @@ using OtpWall.Core.Spending;
 
 namespace OtpWall.Core.Data;
 
-/// <summary>The dashboard's SQLite database: Identity's tables plus keys, invites and instance settings.</summary>
-public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The dashboard's database: Identity's tables plus keys, invites, activations, audit and settings. This type is the
+/// SQLite database (its migrations are in <c>Data/Migrations</c>, its compiled model in <c>Data/CompiledModel</c>);
+/// <see cref="PostgreSql.PostgreSqlOtpWallDbContext"/> is the same model on PostgreSQL, with migrations of its own.
+/// </summary>
+public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
 
@@ -40,7 +44,8 @@ public sealed class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can.
+        // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can. PostgreSQL stores them the same
+        // way, so both engines sort, compare and subtract times alike (and PairInsights' SQL is the same on both).
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }

@@ -23,7 +23,10 @@ public partial class UserChannel<T>(ILogger logger)
     /// <summary>Raised for every message, whoever it is for (for caches that depend on everyone's changes); must not block.</summary>
     public event Action? AnyPublished;
 
-    public void Publish(string userId, T message)
+    public virtual void Publish(string userId, T message) => PublishHere(userId, message);
+
+    /// <summary>Delivers to the pages open in this process only.</summary>
+    protected void PublishHere(string userId, T message)
     {
         AnyPublished?.Invoke();
         if (!_subscribers.TryGetValue(userId, out var subscribers)) return;

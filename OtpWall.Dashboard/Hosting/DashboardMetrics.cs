@@ -82,7 +82,8 @@ public static class DashboardMetrics
     public static WebApplication UseDashboardMetrics(this WebApplication app)
     {
         var data = app.Services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value;
-        app.Services.GetRequiredService<OtpWallMetrics>().ObserveStorage(() => Storage(data));
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        app.Services.GetRequiredService<OtpWallMetrics>().ObserveStorage(() => Storage(data, database));
         var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         if (!options.Enabled || options.Port is not null) return app;
         var token = Encoding.UTF8.GetBytes(options.Token!.Trim());
@@ -109,16 +110,32 @@ public static class DashboardMetrics
         return Task.CompletedTask;
     }
 
-    // The database file with its journal, and the disk it is on.
-    private static (long? DatabaseBytes, long? FreeBytes, long? TotalBytes) Storage(DataDirectoryOptions data)
+    // The database file with its journal (or the PostgreSQL database's size, as the server counts it), and the disk of
+    // the data folder.
+    private static (long? DatabaseBytes, long? FreeBytes, long? TotalBytes) Storage(DataDirectoryOptions data, DatabaseOptions databaseOptions)
     {
         var folder = Path.GetFullPath(data.DataDirectory);
         var database = Path.GetFullPath(data.DatabasePath);
-        long? databaseBytes = File.Exists(database)
-            ? new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length)
+        long? databaseBytes = databaseOptions.IsPostgreSql ? PostgreSqlSize(databaseOptions.ConnectionString!)
+            : File.Exists(database) ? new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists).Sum(f => new FileInfo(f).Length)
             : null;
         var drive = new DriveInfo(Directory.Exists(folder) ? folder : Path.GetPathRoot(folder)!);
         return (databaseBytes, drive.AvailableFreeSpace, drive.TotalSize);
+    }
+
+    private static long? PostgreSqlSize(string connectionString)
+    {
+        try
+        {
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+            return command.ExecuteScalar() as long?;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return null; // no figure rather than a failed scrape
+        }
     }
 }
 

@@ -64,6 +64,14 @@ internal static class MaintenanceCommands
         var builder = WebApplication.CreateBuilder(AppSettingsLocation.BuilderOptions(args)).UseAppSettingsBesideTheBinary();
         builder.AddDashboard();
         await using var app = builder.Build();
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgreSql)
+        {
+            // Everything (the key ring too) is in the PostgreSQL database: its own tools copy it consistently.
+            await Console.Error.WriteLineAsync(
+                "This dashboard keeps its data in PostgreSQL, key ring included: back it up with pg_dump " +
+                "(pg_dump -Fc -d otpwall -f otpwall.dump) and restore it with pg_restore (pg_restore --clean -d otpwall otpwall.dump). See the README.");
+            return 2;
+        }
         try
         {
             await run(app.Services.GetRequiredService<IOptions<DataDirectoryOptions>>().Value);

@@ -36,14 +36,12 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
             Assert.True(stored.Ciphertext.Length > 64);
         }
 
-        var files = Directory.GetFiles(_dataDirectory, "otpwall.db*");
-        Assert.NotEmpty(files);
-        foreach (var file in files)
-        {
-            var bytes = await ReadSharedAsync(file);
-            Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(Key.Reveal())), $"{Path.GetFileName(file)} holds the key in UTF-8");
-            Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(Key.Reveal())), $"{Path.GetFileName(file)} holds the key in UTF-16");
-        }
+        // The SQLite files, or every row of every PostgreSQL table.
+        var bytes = await TestDatabase.ReadEverythingAsync(_dataDirectory);
+        Assert.True(bytes.Length > 1000);
+        Assert.True(Contains(bytes, Encoding.UTF8.GetBytes(userId)), "the database read holds the user's rows");
+        Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(Key.Reveal())), "the database holds the key in UTF-8");
+        Assert.False(Contains(bytes, Encoding.Unicode.GetBytes(Key.Reveal())), "the database holds the key in UTF-16");
     }
 
     [Fact]
@@ -97,7 +95,7 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
             var (_, userId) = await before.RegisterAdministratorAsync();
             await before.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, Key);
         }
-        Directory.Delete(Path.Combine(_dataDirectory, "keys"), recursive: true);
+        await TestDatabase.LoseKeyRingAsync(_dataDirectory);
 
         await using var after = new DashboardHost(_dataDirectory);
         using var session = after.NewSession();
@@ -144,24 +142,6 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
         using var signedIn = await session.SignInAsync("admin@example.com", Password);
 
         Assert.Contains("25.00 USD", await session.GetPageAsync("/wallet"), StringComparison.Ordinal);
-    }
-
-    // A rollback journal can be deleted by SQLite between listing and reading: a file that is gone holds nothing.
-    private static async Task<byte[]> ReadSharedAsync(string path)
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (FileNotFoundException)
-        {
-            return [];
-        }
-        await using var _ = stream;
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Accounts;
@@ -142,7 +141,12 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
     {
         var (member, _) = await _core.NewUserWithKeyAsync("member@example.com");
         await using (var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync())
-            await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER NoAudit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+            await db.Database.ExecuteSqlRawAsync(TestDatabase.IsPostgreSql
+                ? """
+                  CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+                  CREATE TRIGGER "NoAudit" BEFORE INSERT ON "AuditEntries" FOR EACH ROW EXECUTE FUNCTION no_audit();
+                  """
+                : "CREATE TRIGGER NoAudit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
 
         var bought = await _core.Get<ActivationService>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan);
 
@@ -156,7 +160,8 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
         await Audit.RecordAsync(AuditActions.InviteCreated, _admin, "Created an invite link.");
         await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
 
-        var refused = await Assert.ThrowsAsync<SqliteException>(() =>
+        // SqliteException or PostgresException: the database itself refuses.
+        var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
             db.AuditEntries.ExecuteUpdateAsync(s => s.SetProperty(e => e.Text, "Nothing happened.")));
 
         Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);

@@ -142,7 +142,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
         Assert.StartsWith("Buy", cut.Find("[data-testid=quick-buy]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Contains("Telegram · Pakistan", cut.Find("[data-testid=quick-buy]").TextContent, StringComparison.Ordinal);
 
-        await cut.InvokeAsync(() => cut.Find("[data-testid=buy-confirm-quick]").Change(true));
+        await cut.Find("[data-testid=buy-confirm-quick]").ChangeAsync(new ChangeEventArgs { Value = true });
         Assert.True((await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).ConfirmQuickBuys);
         await cut.StartClick("[data-testid=quick-buy]");
         dialogs.WaitForAssertion(() => Assert.Contains("Buy one Telegram number in Pakistan", dialogs.Markup, StringComparison.Ordinal));
@@ -167,8 +167,9 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
         Assert.Equal("false", bar.Find("[data-testid=appbar-balance]").GetAttribute("data-low"));
 
         var wallet = Render<WalletPage>();
-        wallet.WaitForElement("input[data-testid=wallet-low-threshold]");
-        await wallet.InvokeAsync(() => wallet.Find("input[data-testid=wallet-low-threshold]").Change("5"));
+        // Typed once the page has loaded (the saved threshold is read first, then the balance).
+        wallet.WaitForAssertion(() => Assert.Contains("3.00 USD", wallet.Find("[data-testid=wallet-balance]").TextContent, StringComparison.Ordinal));
+        await wallet.Find("input[data-testid=wallet-low-threshold]").ChangeAsync(new ChangeEventArgs { Value = "5" });
         await wallet.ClickWhenReadyAsync("[data-testid=wallet-low-threshold-save]");
 
         wallet.WaitForAssertion(() => Assert.Contains("below 5.00", wallet.Find("[data-testid=wallet-low-threshold-saved]").TextContent, StringComparison.Ordinal));
@@ -180,7 +181,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
         Assert.Equal(5.00m, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
         Assert.Equal("https://otpwall.online/", wallet.Find("[data-testid=wallet-top-up]").GetAttribute("href"));
 
-        await wallet.InvokeAsync(() => wallet.Find("input[data-testid=wallet-low-threshold]").Change(""));
+        await wallet.Find("input[data-testid=wallet-low-threshold]").ChangeAsync(new ChangeEventArgs { Value = "" });
         await wallet.ClickWhenReadyAsync("[data-testid=wallet-low-threshold-save]");
         bar.WaitForAssertion(() => Assert.Equal("false", bar.Find("[data-testid=appbar-balance]").GetAttribute("data-low")));
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Data;
+using OtpWall.Core.Data.PostgreSql;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Data;
@@ -26,6 +27,7 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
         await services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task The_migrations_checked_at_start_are_the_ones_ef_core_applies()
     {
         await using var services = NewServices(DashboardHost.NewDataDirectory());
@@ -35,6 +37,7 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
     }
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task A_database_from_an_older_version_gets_the_newer_migrations_at_start()
     {
         var dataDirectory = DashboardHost.NewDataDirectory();
@@ -89,6 +92,7 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
     }
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task The_compiled_model_matches_the_model_in_code()
     {
         // Data/CompiledModel is generated (dotnet ef dbcontext optimize); after a model change it must be generated again.
@@ -97,7 +101,38 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
         var inCode = db.GetService<IDesignTimeModel>().Model;
 
         Assert.True(Shape(inCode).SequenceEqual(Shape(db.Model)),
-            "The compiled model is out of date: run `dotnet ef dbcontext optimize --output-dir Data/CompiledModel --namespace OtpWall.Core.Data.CompiledModel` in OtpWall.Core.");
+            "The compiled model is out of date: run `dotnet ef dbcontext optimize --context OtpWallDbContext --output-dir Data/CompiledModel --namespace OtpWall.Core.Data.CompiledModel` in OtpWall.Core.");
+    }
+
+    [Fact]
+    public void Each_engines_migrations_match_the_model_in_code()
+    {
+        using var sqlite = new OtpWallDbContext(new DbContextOptionsBuilder<OtpWallDbContext>().UseSqlite("Data Source=:memory:").Options);
+        Assert.False(sqlite.Database.HasPendingModelChanges(),
+            "The SQLite migrations lag the model: run `dotnet ef migrations add NAME --context OtpWallDbContext --output-dir Data/Migrations` in OtpWall.Core.");
+        using var postgreSql = new PostgreSqlOtpWallDbContext(new DbContextOptionsBuilder<OtpWallDbContext>().UseNpgsql("Host=localhost").Options);
+        Assert.False(postgreSql.Database.HasPendingModelChanges(),
+            "The PostgreSQL migrations lag the model: run `dotnet ef migrations add NAME --context PostgreSqlOtpWallDbContext --output-dir Data/PostgreSql/Migrations --namespace OtpWall.Core.Data.PostgreSql.Migrations` in OtpWall.Core.");
+        Assert.Contains("DataProtectionKeys", postgreSql.Model.GetEntityTypes().Select(e => e.GetTableName()));
+    }
+
+    [Theory]
+    [InlineData("Oracle", null, "OtpWall:Database:Provider must be Sqlite or PostgreSQL, not \"Oracle\".")]
+    [InlineData("PostgreSQL", null, "OtpWall:Database:Provider is PostgreSQL: set OtpWall:Database:ConnectionString")]
+    [InlineData("Sqlite", "Host=db", "OtpWall:Database:ConnectionString is for PostgreSQL only")]
+    public async Task A_wrong_database_setting_stops_the_start_and_says_what_to_set(string provider, string? connectionString, string message)
+    {
+        var services = new ServiceCollection();
+        CoreServices.AddTo(services, DashboardHost.NewDataDirectory(), sandbox, TimeProvider.System, new Dictionary<string, string?>
+        {
+            ["OtpWall:Database:Provider"] = provider,
+            ["OtpWall:Database:ConnectionString"] = connectionString,
+        });
+        await using var provided = services.BuildServiceProvider();
+
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provided.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value);
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
     }
 
     // Tables, columns with their types, keys, foreign keys and indexes, one line each.

@@ -84,8 +84,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.SetKeyModeAsync(member, member, KeyMode.Both));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.SetLimitsAsync(member, member, "", ""));
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var database = await File.ReadAllBytesAsync(Path.Combine(_core.DataDirectory, "otpwall.db"));
+        var database = await TestDatabase.ReadEverythingAsync(_core.DataDirectory);
         Assert.DoesNotContain(key.Reveal(), Encoding.UTF8.GetString(database), StringComparison.Ordinal);
     }
 

@@ -10,7 +10,7 @@ using OtpWall.Core.Data;
 namespace OtpWall.Tests.Support;
 
 /// <summary>
-/// The dashboard's real Core services (SQLite in a temporary folder, Identity, the OTPWALL client) pointed at a
+/// The dashboard's real Core services (SQLite in a temporary folder, or PostgreSQL: <see cref="TestDatabase"/>; Identity, the OTPWALL client) pointed at a
 /// sandbox over HTTP, on the clock a test chooses. The poller is not started: tests run its rounds themselves.
 /// </summary>
 public sealed class CoreServices : IAsyncDisposable
@@ -52,6 +52,7 @@ public sealed class CoreServices : IAsyncDisposable
             ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
             ["OtpWall:Upstream:MaxRetries"] = "0",
         };
+        foreach (var (key, value) in TestDatabase.SettingsFor(dataDirectory)) values[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         services.AddSingleton<IHostEnvironment>(new TestEnvironment(dataDirectory));
@@ -85,6 +86,7 @@ public sealed class CoreServices : IAsyncDisposable
         await _provider.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (!_ownsDataDirectory) return;
+        TestDatabase.Drop(DataDirectory);
         // A refund makes the wallet read again in the background; that read may still open the database for a moment.
         for (var attempt = 1; Directory.Exists(DataDirectory); attempt++)
         {

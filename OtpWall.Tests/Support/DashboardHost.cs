@@ -40,6 +40,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_ownsDataDirectory) TestDatabase.Drop(DataDirectory);
         if (_ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -54,6 +55,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         // Run from the build output, as `dotnet run` does: package assets (MudBlazor) come from the static web assets manifest.
         builder.UseStaticWebAssets();
         builder.UseSetting("OtpWall:DataDirectory", DataDirectory);
+        foreach (var (key, value) in TestDatabase.SettingsFor(DataDirectory)) builder.UseSetting(key, value);
         builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
         builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
         builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");

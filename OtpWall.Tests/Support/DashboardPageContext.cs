@@ -62,6 +62,7 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         await base.DisposeAsync();
         await Sandbox.ClearFaultsAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.Drop(_dataDirectory);
         if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
     }
 }

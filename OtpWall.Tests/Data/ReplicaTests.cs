@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.Accounts;
+using OtpWall.Core.Activations;
+using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Catalogue;
+using OtpWall.Core.Data;
+using OtpWall.Core.Data.PostgreSql;
+using OtpWall.Tests.Support;
+
+namespace OtpWall.Tests.Data;
+
+/// <summary>
+/// Two dashboards (replicas) on one PostgreSQL database and one OTPWALL (the sandbox over HTTP): what one does, the
+/// other sees; the gates hold across them; exactly one polls. The multi-process journey behind Caddy is in
+/// scripts/replicas-check.sh.
+/// </summary>
+public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
+{
+    private static readonly Service Telegram = new("telegram", "Telegram");
+    private static readonly Country Pakistan = new("PK", "Pakistan");
+    private readonly string _dataA = DashboardHost.NewDataDirectory();
+    private readonly string _dataB = DashboardHost.NewDataDirectory();
+    private DashboardHost _a = null!;
+    private DashboardHost _b = null!;
+
+    public Task InitializeAsync()
+    {
+        // Each replica has a data folder of its own (the test's: a stopped replica leaves the database alone) and the
+        // database of the first.
+        _a = new DashboardHost(_dataA, Settings());
+        _b = new DashboardHost(_dataB, new Dictionary<string, string?>(Settings())
+        {
+            ["OtpWall:Database:ConnectionString"] = TestDatabase.IsPostgreSql ? TestDatabase.ConnectionStringFor(_dataA) : null,
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _b.DisposeAsync();
+        await _a.DisposeAsync();
+        TestDatabase.Drop(_dataA);
+        foreach (var folder in new[] { _dataA, _dataB })
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["OtpWall:Sandbox:Enabled"] = "false",
+        ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
+        ["OtpWall:Upstream:MaxRetries"] = "0",
+        ["OtpWall:Activations:StartDelay"] = "00:00:00",
+    };
+
+    [PostgreSqlFact]
+    public async Task AKeySavedThroughOneReplica_IsReadThroughTheOther_AndTheKeyRingIsInTheDatabase()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        var key = await sandbox.NewAccountAsync(12.00m);
+
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, key);
+        var onB = await _b.Services.GetRequiredService<ApiKeyVault>().GetAsync(userId);
+
+        Assert.Equal(key.Reveal(), onB.Key?.Reveal());
+        await using var db = await _b.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        Assert.NotEmpty(await ((PostgreSqlOtpWallDbContext)db).DataProtectionKeys.ToListAsync());
+        Assert.False(Directory.Exists(Path.Combine(_a.DataDirectory, "keys")) && Directory.EnumerateFiles(Path.Combine(_a.DataDirectory, "keys")).Any());
+    }
+
+    [PostgreSqlFact]
+    public async Task TwoFirstRegistrationsAtOnce_OnTwoReplicas_MakeExactlyOneAdministrator()
+    {
+        _a.StartServer();
+        _b.StartServer();
+        using var start = new Barrier(2);
+        var registrations = await Task.WhenAll(
+            Task.Run(() => { start.SignalAndWait(); return _a.Services.GetRequiredService<RegistrationService>().RegisterAsync("ana@example.com", DashboardHostExtensions.Password, null); }),
+            Task.Run(() => { start.SignalAndWait(); return _b.Services.GetRequiredService<RegistrationService>().RegisterAsync("ben@example.com", DashboardHostExtensions.Password, null); }));
+
+        Assert.Single(registrations, r => r.User is not null);
+        Assert.Contains("invit", Assert.Single(registrations, r => r.User is null).Errors.Single(), StringComparison.Ordinal);
+        await using var scope = _b.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Single(await users.GetUsersInRoleAsync(TeamRoles.Administrator));
+        Assert.Single(await users.Users.ToListAsync());
+    }
+
+    [PostgreSqlFact]
+    public async Task APersonsPurchaseInFlightOnOneReplica_KeepsTheirSecondOneOnTheOtherFromStarting()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
+
+        // Replica A is sending this person's purchase (its gate is held as BuyAsync holds it).
+        await using (var inFlight = await _a.Services.GetRequiredService<DatabaseGates>().TryEnterAsync(ActivationService.PurchaseGate(userId)))
+        {
+            Assert.NotNull(inFlight);
+            var refused = await _b.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+            Assert.Equal((BuyOutcome.Refused, "Another purchase is still in progress for your account. Wait for it to finish."), (refused.Outcome, refused.Message));
+        }
+
+        var bought = await _b.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        Assert.Equal(BuyOutcome.Bought, bought.Outcome);
+    }
+
+    [PostgreSqlFact]
+    public async Task OneReplicaPolls_ACodeItFindsReachesAPageOnTheOtherWithinASecond_AndTheOtherTakesOverWhenItStops()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        var key = await sandbox.NewAccountAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, key);
+        _b.StartServer();
+        await Until(() => Polling(_a) ^ Polling(_b), "one replica polls");
+        Assert.True(Polling(_a) ^ Polling(_b));
+        var (poller, other) = Polling(_a) ? (_a, _b) : (_b, _a);
+        await other.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Bought through the replica that does not poll; the code is found by the one that does.
+        var published = new ConcurrentDictionary<string, long>();
+        using var onPoller = poller.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change =>
+        {
+            if (change.CodeArrived) published.TryAdd("poller", Stopwatch.GetTimestamp());
+            return Task.CompletedTask;
+        });
+        using var onOther = other.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change =>
+        {
+            if (change.CodeArrived) published.TryAdd("page", Stopwatch.GetTimestamp());
+            return Task.CompletedTask;
+        });
+        var first = await other.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        Assert.Equal(BuyOutcome.Bought, first.Outcome);
+        await sandbox.DeliverSmsAsync(first.Activation!.UpstreamId!, "Your Telegram code is 48213");
+        await Until(() => published.ContainsKey("page"), "the code reaches the other replica's page");
+        Assert.True(Stopwatch.GetElapsedTime(published["poller"], published["page"]) < TimeSpan.FromSeconds(1));
+        Assert.Equal("48213", (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, first.Activation.Id))!.Code);
+
+        // The polling replica stops; the other takes over and follows a number bought before.
+        var second = await other.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        await poller.DisposeAsync();
+        await sandbox.DeliverSmsAsync(second.Activation!.UpstreamId!, "Your Telegram code is 90417");
+        await Until(async () => (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, second.Activation.Id))!.Code == "90417",
+            "the other replica takes the polling over", TimeSpan.FromSeconds(15));
+        Assert.True(Polling(other));
+    }
+
+    private static bool Polling(DashboardHost host) => host.Services.GetRequiredService<ActivationPoller>().IsPolling;
+
+    private static Task Until(Func<bool> condition, string what, TimeSpan? within = null) => Until(() => Task.FromResult(condition()), what, within);
+
+    private static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)((within ?? TimeSpan.FromSeconds(10)).TotalSeconds * Stopwatch.Frequency);
+        while (!await condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Not within the time: {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
