@@ -9,8 +9,8 @@ namespace OtpWall.Bench;
 /// <summary>Each measurement starts its own sandbox and dashboard processes on fresh data, and stops them after.</summary>
 internal sealed partial class Bench(string app, string sandbox, string? template, bool quick)
 {
-    private TimeSpan Warmup => TimeSpan.FromSeconds(quick ? 3 : 8);
-    private TimeSpan Window => TimeSpan.FromSeconds(quick ? 5 : 20);
+    private TimeSpan Warmup => TimeSpan.FromSeconds(quick ? 2 : 8);
+    private TimeSpan Window => TimeSpan.FromSeconds(quick ? 3 : 20);
 
     public static double MemoryGiB() =>
         long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0 / 1024.0;

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Playwright;
 using OtpWall.BrowserTests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace OtpWall.BrowserTests.Journeys;
@@ -8,7 +10,7 @@ namespace OtpWall.BrowserTests.Journeys;
 /// Two replicas on PostgreSQL behind Caddy (sticky cookie), as real processes: a team member's browsers on either
 /// replica see the same dashboard. Runs in the test command's PostgreSQL pass (skipped on SQLite).
 /// </summary>
-public sealed class ReplicaJourneys(ReplicasFixture site) : IClassFixture<ReplicasFixture>
+public sealed class ReplicaJourneys(ReplicasFixture site, ITestOutputHelper output) : IClassFixture<ReplicasFixture>
 {
     private static readonly string SkipUnlessPostgreSql = ReplicasFixture.CanRun ? "" : "PostgreSQL and Caddy only: scripts/test.sh runs it on a throwaway cluster.";
 
@@ -66,11 +68,17 @@ public sealed class ReplicaJourneys(ReplicasFixture site) : IClassFixture<Replic
         var survivor = polling == "a" ? onB : onA;
         var second = await survivor.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
         var secondId = (await second.GetAttributeAsync("data-activation-id"))!;
+        var killedAt = Stopwatch.GetTimestamp();
         site.Kill(polling);
         await site.DeliverSmsAsync(secondId, "Your Telegram code is 27182");
+        var survivorName = polling == "a" ? "b" : "a";
+        while (await site.PollingReplicaAsync() != survivorName && Stopwatch.GetElapsedTime(killedAt) < TimeSpan.FromSeconds(30)) await Task.Delay(200);
+        var takeover = Stopwatch.GetElapsedTime(killedAt);
         var secondRow = survivor.Page.Locator($"[data-testid=activation-row][data-activation-id='{secondId}']");
-        await Expect(secondRow.GetByTestId("activation-code")).ToHaveTextAsync("27182", new() { Timeout = 20_000 });
-        Assert.Equal(polling == "a" ? "b" : "a", await site.PollingReplicaAsync());
+        await Expect(secondRow.GetByTestId("activation-code")).ToHaveTextAsync("27182", new() { Timeout = 10_000 });
+        var codeShown = Stopwatch.GetElapsedTime(killedAt);
+        output.WriteLine($"Polling replica killed: lease taken over after {takeover.TotalSeconds:0.0} s, code on the surviving tab after {codeShown.TotalSeconds:0.0} s.");
+        Assert.True(takeover < TimeSpan.FromSeconds(15), $"the lease was taken over after {takeover.TotalSeconds:0.0} s");
         await survivor.BlazorErrorBannerIsHiddenAsync();
     }
 

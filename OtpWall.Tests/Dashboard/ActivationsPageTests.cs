@@ -37,14 +37,22 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
     public async Task TurningOffAutomaticCancel_IsSaved_AndTheSwitchShowsIt()
     {
         var cut = Render<ActivationsPage>();
-        var toggle = cut.WaitForElement("[data-testid=activations-autocancel]");
+        // Switched once the page has loaded (its saved choice is read with the list).
+        cut.WaitForAssertion(() => Assert.Contains("No activations right now", cut.Markup, StringComparison.Ordinal));
+        var toggle = cut.Find("[data-testid=activations-autocancel]");
         Assert.Equal("true", toggle.GetAttribute("aria-checked"));
 
         await toggle.ChangeAsync(new ChangeEventArgs { Value = false });
 
         cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("[data-testid=activations-autocancel]").GetAttribute("aria-checked")));
-        Assert.False(await Services.GetRequiredService<BuyPreferences>().AutoCancelUnansweredAsync(UserId));
-        Assert.False(Render<ActivationsPage>().WaitForElement("[data-testid=activations-autocancel]").HasAttribute("checked"));
+        // Saved right after the switch moved (the switch does not wait for the database).
+        var preferences = Services.GetRequiredService<BuyPreferences>();
+        for (var attempt = 0; attempt < 100 && await preferences.AutoCancelUnansweredAsync(UserId); attempt++) await Task.Delay(50);
+        Assert.False(await preferences.AutoCancelUnansweredAsync(UserId));
+        // A page opened later shows the saved choice once it has loaded.
+        var later = Render<ActivationsPage>();
+        later.WaitForAssertion(() => Assert.Contains("No activations right now", later.Markup, StringComparison.Ordinal));
+        Assert.Equal("false", later.Find("[data-testid=activations-autocancel]").GetAttribute("aria-checked"));
     }
 
     [Fact]
@@ -81,8 +89,8 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         Assert.Equal("G-482913 is your Google verification code.", cut.Find("[data-testid=activation-sms]").TextContent.Trim());
         Assert.NotEmpty(cut.FindAll("[data-testid=activation-complete]"));
         Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));
-        var announced = JSInterop.VerifyInvoke("otpwallActivations.codeArrived");
-        Assert.Equal("482913", announced.Arguments[0]);
+        // Announced right after the code is shown.
+        cut.WaitForAssertion(() => Assert.Equal("482913", JSInterop.VerifyInvoke("otpwallActivations.codeArrived").Arguments[0]));
     }
 
     [Fact]

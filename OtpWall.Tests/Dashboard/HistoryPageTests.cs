@@ -38,7 +38,8 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
         Assert.Equal(["waiting", "cancelled"], cut.FindAll("tr[data-testid=activation-row]").Select(r => r.GetAttribute("data-status")));
         // The same words as on Live activations, not the ids kept in data attributes and CSV.
         Assert.Equal(["Waiting for SMS", "Cancelled"], cut.FindAll("tr[data-testid=activation-row] [data-testid=activation-status]").Select(c => c.TextContent.Trim()));
-        Assert.Contains("Telegram", cut.Find("[data-testid=history-summary]").TextContent, StringComparison.Ordinal);
+        // The summary is read after the rows.
+        cut.WaitForAssertion(() => Assert.Contains("Telegram", cut.Find("[data-testid=history-summary]").TextContent, StringComparison.Ordinal));
         Assert.Equal("/history/export.csv", cut.Find("[data-testid=history-export]").GetAttribute("href"));
         Assert.Equal(["/buy?service=google&country=US", "/buy?service=telegram&country=PK"],
             cut.FindAll("[data-testid=history-buy-again]").Select(a => a.GetAttribute("href")));
@@ -65,10 +66,13 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
         Assert.StartsWith("Refunded", prices[cancelled.UpstreamId!], StringComparison.Ordinal);
         Assert.Equal(Usd(price), prices[received.UpstreamId!]);
         Assert.Equal(Usd(waiting.Price!.Value), prices[waiting.UpstreamId!]);
-        var summary = cut.Find("[data-testid=history-summary] tbody tr").TextContent;
-        Assert.Contains(Usd(3 * price), summary, StringComparison.Ordinal);
-        Assert.Equal(Usd(2 * price), cut.Find("[data-testid=history-net]").TextContent);
-        Assert.Contains($"spent {Usd(2 * price)}, refunded {Usd(price)}", cut.Find("[data-testid=history-own-usage]").TextContent, StringComparison.Ordinal);
+        // The summary and the person's usage are read after the rows.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains(Usd(3 * price), cut.Find("[data-testid=history-summary] tbody tr").TextContent, StringComparison.Ordinal);
+            Assert.Equal(Usd(2 * price), cut.Find("[data-testid=history-net]").TextContent);
+            Assert.Contains($"spent {Usd(2 * price)}, refunded {Usd(price)}", cut.Find("[data-testid=history-own-usage]").TextContent, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -7,15 +7,15 @@ namespace OtpWall.Core.Data.PostgreSql;
 /// Which replica runs the poller. With SQLite there is one process and it always does. With PostgreSQL a row of
 /// <c>PollerLeases</c> names the holder until a time set by the database's clock (so replicas' clocks do not matter):
 /// the holder renews it every <see cref="RenewEvery"/>, the others try to take it as often, and take it once it has
-/// run out, so a replica that died is replaced within <see cref="Duration"/> + <see cref="RenewEvery"/> (13 s).
+/// run out, so a replica that died is replaced within <see cref="Duration"/> + <see cref="RenewEvery"/> (11 s).
 /// </summary>
 public sealed class PollerLease(IOptions<DatabaseOptions> database, ReplicaIdentity replica)
 {
     /// <summary>How long a taken or renewed lease lasts without news from its holder.</summary>
-    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(9);
 
     /// <summary>How often the holder renews it, and the others try to take it.</summary>
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
 
     private const string Name = "poller";
     private readonly DatabaseOptions _database = database.Value;
