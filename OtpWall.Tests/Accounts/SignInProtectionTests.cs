@@ -154,6 +154,14 @@ public sealed class SignInProtectionTests
     }
 }
 
+/// <summary>Timing comparisons run alone: tests running beside them on two cores would blur what they compare.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingRunsAlone
+{
+    public const string Name = "timing";
+}
+
+[Collection(TimingRunsAlone.Name)]
 public sealed class SignInTimingTests
 {
     [Fact]
