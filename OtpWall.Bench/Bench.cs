@@ -213,7 +213,7 @@ internal sealed partial class Bench(string app, string sandbox, string? template
                 using var response = await http.GetAsync($"http://localhost:{port}/Account/Login");
                 if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed.TotalSeconds;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
             await Task.Delay(10);
@@ -245,8 +245,9 @@ internal sealed partial class Bench(string app, string sandbox, string? template
             {
                 if ((await http.GetAsync(new Uri(site, "healthz"))).IsSuccessStatusCode) return (child, site);
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or slow to answer while it starts on a busy machine: asked again.
             }
         }
         await child.DisposeAsync();

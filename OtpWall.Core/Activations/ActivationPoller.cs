@@ -181,7 +181,8 @@ public sealed partial class ActivationPoller(
         foreach (var activation in activations)
         {
             if (activation.UpstreamId is null || activation.NextPollAt is not { } due) _schedule.Forget(activation.Id);
-            else _schedule.Track(TrackedActivation.From(activation, due));
+            // One already followed keeps its pace (the stored next poll is not rewritten by every poll, so it may be past).
+            else if (!_schedule.IsTracked(activation.Id)) _schedule.Track(TrackedActivation.From(activation, due));
         }
     }
 
