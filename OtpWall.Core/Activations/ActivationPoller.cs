@@ -87,12 +87,16 @@ public sealed partial class ActivationPoller(
         {
             try
             {
-                if (lease.IsShared && time.GetUtcNow() >= leaseDue)
+                if (lease.IsShared)
                 {
-                    (leaseDue, renewedAt) = await KeepLeaseAsync(renewedAt, stoppingToken);
+                    if (time.GetUtcNow() >= leaseDue) (leaseDue, renewedAt) = await KeepLeaseAsync(renewedAt, stoppingToken);
+                    // Checked on every round, not only when the lease was tried: a wait can end a little before the
+                    // clock reaches the next try (timers and the wall clock drift apart), and a replica without the
+                    // lease must not then load and poll what the holder follows.
                     if (!_polling)
                     {
-                        await Task.Delay(leaseDue - time.GetUtcNow() is { Ticks: > 0 } pause ? pause : TimeSpan.Zero, time, stoppingToken);
+                        var pause = leaseDue - time.GetUtcNow();
+                        await Task.Delay(pause > TimeSpan.FromMilliseconds(5) ? pause : TimeSpan.FromMilliseconds(5), time, stoppingToken);
                         continue;
                     }
                 }

@@ -136,8 +136,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         // Followed by the polling replica only: it reads the number from OTPWALL, the replica that bought it keeps nothing to poll.
         var statusReads = $"GET /activation/{first.Activation!.UpstreamId}/status";
         await Until(async () => await sandbox.RequestCountAsync(statusReads) > 0, "the polling replica follows the number bought on the other");
-        Assert.Equal(1, Following(poller));
-        Assert.Equal(0, Following(other));
+        Assert.True(Following(poller) == 1 && Following(other) == 0, Diagnosis(poller, other));
         await sandbox.DeliverSmsAsync(first.Activation!.UpstreamId!, "Your Telegram code is 48213");
         await Until(() => published.ContainsKey("page"), "the code reaches the other replica's page");
         Assert.True(Stopwatch.GetElapsedTime(published["poller"], published["page"]) < TimeSpan.FromSeconds(1));
@@ -150,6 +149,49 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await Until(async () => (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, second.Activation.Id))!.Code == "90417",
             "the other replica takes the polling over", TimeSpan.FromSeconds(15));
         Assert.True(Polling(other));
+    }
+
+    // What each replica's poller did, for a failure's message.
+    private static string Diagnosis(DashboardHost poller, DashboardHost other) => string.Join('\n', new[] { ("polling replica", poller), ("other replica", other) }
+        .SelectMany(h => h.Item2.Logs.Lines
+            .Where(l => l.Contains(" OtpWall.Core.Activations.ActivationPoller:", StringComparison.Ordinal))
+            .Select(l => l.Length > 300 ? l[..300] : l)
+            .Prepend($"{h.Item1}: polling {Polling(h.Item2)}, following {Following(h.Item2)}")));
+
+    [PostgreSqlFact]
+    public async Task AReplicaWithoutTheLease_FollowsNothing_EvenWhenItsTimersAndItsClockDriftApart()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
+        await Until(() => Polling(_a), "the first replica takes the lease");
+        Assert.Equal(BuyOutcome.Bought, (await _a.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Outcome);
+
+        // B's clock runs slower than its timers, as a wall clock and a machine's timers can: a wait for the next try of
+        // the lease ends before the clock says it is time.
+        await using var drifting = new DashboardHost(_dataB, new Dictionary<string, string?>(Settings())
+        {
+            ["OtpWall:Database:ConnectionString"] = TestDatabase.ConnectionStringFor(_dataA),
+        })
+        {
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(new SlowClock(0.8)),
+        };
+        drifting.StartServer();
+        var watched = Stopwatch.StartNew();
+        while (watched.Elapsed < TimeSpan.FromSeconds(5)) // two tries of the lease and more
+        {
+            Assert.True(!Polling(drifting) && Following(drifting) == 0, Diagnosis(_a, drifting));
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, Following(_a));
+    }
+
+    /// <summary>A clock that shows only <paramref name="rate"/> of the time that passes; timers keep real time.</summary>
+    private sealed class SlowClock(double rate) : TimeProvider
+    {
+        private readonly DateTimeOffset _start = System.GetUtcNow();
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => _start + Stopwatch.GetElapsedTime(_started) * rate;
     }
 
     private static long Following(DashboardHost host) => host.Services.GetRequiredService<ActivationPoller>().OpenByStatus().Sum(s => s.Count);

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace OtpWall.Tests.Support;
@@ -25,6 +27,9 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     public string DataDirectory { get; }
 
     public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Replaces the dashboard's services before it starts (a test's clock, for one).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     public Uri RootUri => ClientOptions.BaseAddress;
 
@@ -64,6 +69,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Trace");
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (ConfigureServices is { } configure) builder.ConfigureTestServices(configure);
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
