@@ -47,7 +47,29 @@ internal sealed class CoreOnDisk : IAsyncDisposable
     {
         await Services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        await DeleteAsync(_folder);
+    }
+
+    // A temporary folder: deleted again if work still finishing (a snapshot refresh, SQLite's side files) wrote into it
+    // meanwhile; left behind with a word, never failing the measurement that used it.
+    internal static async Task DeleteAsync(string folder)
+    {
+        for (var attempt = 1; Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(200);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"Could not delete {folder}: {ex.Message}");
+                return;
+            }
+        }
     }
 
     private sealed class Environment(string root) : IHostEnvironment
