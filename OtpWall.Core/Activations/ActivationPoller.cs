@@ -81,21 +81,22 @@ public sealed partial class ActivationPoller(
         await Task.Delay(options.Value.StartDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await readiness.Ready.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var lastSync = time.GetUtcNow();
-        var leaseDue = DateTimeOffset.MinValue;
-        var renewedAt = DateTimeOffset.MinValue;
+        // The lease's times are read from the monotonic clock (time.GetTimestamp), which a wall-clock step cannot move.
+        var leaseDue = 0L;
+        long? renewedAt = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (lease.IsShared)
                 {
-                    if (time.GetUtcNow() >= leaseDue) (leaseDue, renewedAt) = await KeepLeaseAsync(renewedAt, stoppingToken);
+                    if (time.GetTimestamp() >= leaseDue) (leaseDue, renewedAt) = await KeepLeaseAsync(renewedAt, stoppingToken);
                     // Checked on every round, not only when the lease was tried: a wait can end a little before the
-                    // clock reaches the next try (timers and the wall clock drift apart), and a replica without the
-                    // lease must not then load and poll what the holder follows.
+                    // next try is due (timers and clocks drift apart), and a replica without the lease must not then
+                    // load and poll what the holder follows.
                     if (!_polling)
                     {
-                        var pause = leaseDue - time.GetUtcNow();
+                        var pause = time.GetElapsedTime(time.GetTimestamp(), leaseDue);
                         await Task.Delay(pause > TimeSpan.FromMilliseconds(5) ? pause : TimeSpan.FromMilliseconds(5), time, stoppingToken);
                         continue;
                     }
@@ -133,9 +134,11 @@ public sealed partial class ActivationPoller(
 
     // Takes or renews the poller's lease (PostgreSQL). A holder that cannot reach the database keeps polling only while
     // its last renewal surely still holds, then stops: by then another replica may have taken over. Returns when to
-    // try next and when the lease was last renewed.
-    private async Task<(DateTimeOffset Next, DateTimeOffset RenewedAt)> KeepLeaseAsync(DateTimeOffset renewedAt, CancellationToken cancellationToken)
+    // try next and when the lease was last renewed (timestamps of time.GetTimestamp). A renewal counts from when it was
+    // sent: the database set its expiry from its own clock no earlier than that, however long the answer took.
+    private async Task<(long Next, long? RenewedAt)> KeepLeaseAsync(long? renewedAt, CancellationToken cancellationToken)
     {
+        var sentAt = time.GetTimestamp();
         bool held;
         try
         {
@@ -146,9 +149,9 @@ public sealed partial class ActivationPoller(
             LogLeaseFailed(logger, ex);
             held = false;
         }
-        var now = time.GetUtcNow();
-        if (held) renewedAt = now;
-        var polling = held || (_polling && now - renewedAt < Data.PostgreSql.PollerLease.Duration - Data.PostgreSql.PollerLease.RenewEvery);
+        if (held) renewedAt = sentAt;
+        var polling = held || (_polling && renewedAt is { } renewed
+            && time.GetElapsedTime(renewed) < Data.PostgreSql.PollerLease.Duration - Data.PostgreSql.PollerLease.RenewEvery);
         if (polling != _polling)
         {
             // Taking over: everything open is read from the database afresh. Handing over: nothing is followed here.
@@ -158,7 +161,7 @@ public sealed partial class ActivationPoller(
             if (polling) LogLeaseTaken(logger, lease.Holder);
             else LogLeaseLost(logger, lease.Holder);
         }
-        return (now + Data.PostgreSql.PollerLease.RenewEvery, renewedAt);
+        return (time.GetTimestamp() + (long)(Data.PostgreSql.PollerLease.RenewEvery.TotalSeconds * time.TimestampFrequency), renewedAt);
     }
 
     private async Task GiveUpLeaseAsync()
