@@ -24,9 +24,8 @@ public sealed class RegistrationService(
     IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options, AuditLog audit,
     DatabaseGates gates)
 {
-    // One gate makes "am I the first user?" and "claim this invite" atomic, across replicas too (a database lock with
-    // PostgreSQL).
-    // One registration at a time, on every replica: the first account becomes administrator exactly once.
+    // One registration at a time, on every replica (a database lock with PostgreSQL): "am I the first user?" and "claim
+    // this invite" are atomic, so the first account becomes administrator exactly once and an invite works once.
     private const string RegistrationGate = "registration";
 
     public async Task<RegistrationDecision> DecideAsync(string? inviteToken, CancellationToken cancellationToken = default)
@@ -51,33 +50,32 @@ public sealed class RegistrationService(
     {
         await using var gate = await gates.EnterAsync(RegistrationGate, TimeSpan.FromSeconds(30), cancellationToken);
         if (gate is null) return new RegistrationResult(null, ["The dashboard is busy registering other people. Try again in a minute."]);
+
+        var decision = await DecideAsync(inviteToken, cancellationToken);
+        if (!decision.Allowed) return new RegistrationResult(null, [decision.Refusal!]);
+
+        var user = new ApplicationUser { UserName = email, Email = email, CreatedAt = time.GetUtcNow() };
+        var invite = await ClaimInviteAsync(decision, inviteToken, user.Id, cancellationToken);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
         {
-            var decision = await DecideAsync(inviteToken, cancellationToken);
-            if (!decision.Allowed) return new RegistrationResult(null, [decision.Refusal!]);
-
-            var user = new ApplicationUser { UserName = email, Email = email, CreatedAt = time.GetUtcNow() };
-            var invite = await ClaimInviteAsync(decision, inviteToken, user.Id, cancellationToken);
-
-            await using var scope = scopes.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var created = await users.CreateAsync(user, password);
-            if (!created.Succeeded)
-            {
-                if (invite is { } claimed) await ReleaseInviteAsync(claimed, user.Id, cancellationToken);
-                return new RegistrationResult(null, [.. created.Errors.Select(e => e.Description)]);
-            }
-
-            if (decision.BecomesAdministrator)
-            {
-                var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-                if (!await roles.RoleExistsAsync(TeamRoles.Administrator)) await roles.CreateAsync(new IdentityRole(TeamRoles.Administrator));
-                await users.AddToRoleAsync(user, TeamRoles.Administrator);
-            }
-            await audit.RecordAsync(AuditActions.Registered, user.Id,
-                decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
-            if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
-            return new RegistrationResult(user, []);
+            if (invite is { } claimed) await ReleaseInviteAsync(claimed, user.Id, cancellationToken);
+            return new RegistrationResult(null, [.. created.Errors.Select(e => e.Description)]);
         }
+
+        if (decision.BecomesAdministrator)
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            if (!await roles.RoleExistsAsync(TeamRoles.Administrator)) await roles.CreateAsync(new IdentityRole(TeamRoles.Administrator));
+            await users.AddToRoleAsync(user, TeamRoles.Administrator);
+        }
+        await audit.RecordAsync(AuditActions.Registered, user.Id,
+            decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
+        if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
+        return new RegistrationResult(user, []);
     }
 
     public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)

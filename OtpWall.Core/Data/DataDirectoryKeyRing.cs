@@ -19,5 +19,4 @@ internal sealed class DataDirectoryKeyRing(
         options.XmlRepository = database.Value.IsPostgreSql
             ? new EntityFrameworkCoreXmlRepository<PostgreSqlOtpWallDbContext>(services, loggers)
             : new FileSystemXmlRepository(new DirectoryInfo(data.Value.KeyRingDirectory), loggers);
-
 }

@@ -32,10 +32,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         // Each replica has a data folder of its own (the test's: a stopped replica leaves the database alone) and the
         // database of the first.
         _a = new DashboardHost(_dataA, Settings());
-        _b = new DashboardHost(_dataB, new Dictionary<string, string?>(Settings())
-        {
-            ["OtpWall:Database:ConnectionString"] = TestDatabase.IsPostgreSql ? TestDatabase.ConnectionStringFor(_dataA) : null,
-        });
+        _b = new DashboardHost(_dataB, SecondReplicaSettings());
         return Task.CompletedTask;
     }
 
@@ -54,6 +51,12 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
         ["OtpWall:Upstream:MaxRetries"] = "0",
         ["OtpWall:Activations:StartDelay"] = "00:00:00",
+    };
+
+    // The second replica's: its own data folder, the first one's database.
+    private Dictionary<string, string?> SecondReplicaSettings() => new(Settings())
+    {
+        ["OtpWall:Database:ConnectionString"] = TestDatabase.IsPostgreSql ? TestDatabase.ConnectionStringFor(_dataA) : null,
     };
 
     [PostgreSqlFact]
@@ -168,10 +171,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
         // B's clocks run slower than its timers (a machine's timers and clocks are not one: a wait may end a
         // millisecond early; here by a fifth): a wait for the next try of the lease ends before the clock says it is time.
-        await using var drifting = new DashboardHost(_dataB, new Dictionary<string, string?>(Settings())
-        {
-            ["OtpWall:Database:ConnectionString"] = TestDatabase.ConnectionStringFor(_dataA),
-        })
+        await using var drifting = new DashboardHost(_dataB, SecondReplicaSettings())
         {
             ConfigureServices = services => services.AddSingleton<TimeProvider>(new SlowClock(0.8)),
         };

@@ -54,16 +54,4 @@ public sealed class PollerLease(IOptions<DatabaseOptions> database, ReplicaIdent
             """, connection) { Parameters = { new() { Value = Name }, new() { Value = replica.Id } } };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>Who holds the lease now, if anyone (tests, diagnostics).</summary>
-    public async Task<string?> CurrentHolderAsync(CancellationToken cancellationToken)
-    {
-        if (!IsShared) return replica.Id;
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT "Holder" FROM "PollerLeases" WHERE "Name" = $1 AND "ExpiresAt" >= now()
-            """, connection) { Parameters = { new() { Value = Name } } };
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
 }
