@@ -127,14 +127,16 @@ public static class DashboardMetrics
     {
         try
         {
-            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            // A scrape waits seconds at most for an unreachable server (the gauge is then missing, not the scrape).
+            var quick = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, CommandTimeout = 3 };
+            using var connection = new Npgsql.NpgsqlConnection(quick.ConnectionString);
             connection.Open();
             using var command = new Npgsql.NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
             return command.ExecuteScalar() as long?;
         }
         catch (Npgsql.NpgsqlException)
         {
-            return null; // no figure rather than a failed scrape
+            return null;
         }
     }
 }

@@ -25,9 +25,9 @@ public sealed class MetricsRunAlone
 [Collection(MetricsRunAlone.Name)]
 public sealed partial class MetricsTests
 {
-    private const string Token = "scrape-token-for-tests-0123456789";
+    internal const string Token = "scrape-token-for-tests-0123456789";
 
-    private static DashboardHost NewHost(IDictionary<string, string?>? extra = null)
+    internal static DashboardHost NewHost(IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -39,7 +39,7 @@ public sealed partial class MetricsTests
         return new DashboardHost(settings: settings);
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> ScrapeAsync(Uri root, string? token, string path = "metrics")
+    internal static async Task<(HttpStatusCode Status, string Body)> ScrapeAsync(Uri root, string? token, string path = "metrics")
     {
         using var client = new HttpClient { BaseAddress = root };
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -49,7 +49,7 @@ public sealed partial class MetricsTests
     }
 
     // The value of one series ("name{labels} value"), labels matched in any order; 0 when the series is absent.
-    private static double Value(string scrape, string name, params string[] labels)
+    internal static double Value(string scrape, string name, params string[] labels)
     {
         foreach (var line in scrape.Split('\n'))
         {
