@@ -55,7 +55,12 @@ internal static class DashboardHosting
             .AddDefaultTokenProviders();
         // A disabled user's (or a changed password's) cookies stop working at the next check.
         services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<AccountSecurityOptions>>((options, security) =>
-            options.ValidationInterval = security.Value.SessionRevalidationInterval);
+        {
+            options.ValidationInterval = security.Value.SessionRevalidationInterval;
+            // The check rebuilds the cookie's principal from the database, which knows nothing of the session this cookie
+            // belongs to nor of how the person signed in: both are carried over, or the sign-in ended at the first check.
+            options.OnRefreshingPrincipal = SessionEnforcement.KeepSessionClaims;
+        });
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "otpwall.auth";

@@ -38,6 +38,15 @@ internal static class SessionEnforcement
         return services;
     }
 
+    /// <summary>The claims a sign-in adds that a refreshed principal must keep: its session, and how it was signed in.</summary>
+    public static Task KeepSessionClaims(SecurityStampRefreshingPrincipalContext context)
+    {
+        if (context.CurrentPrincipal is not { } current || context.NewPrincipal?.Identity is not ClaimsIdentity renewed) return Task.CompletedTask;
+        foreach (var claim in current.Claims.Where(c => c.Type is SessionRegistry.ClaimType or "amr"))
+            if (!renewed.HasClaim(claim.Type, claim.Value)) renewed.AddClaim(new Claim(claim.Type, claim.Value));
+        return Task.CompletedTask;
+    }
+
     /// <summary>After the forwarded headers: what the audit log records as the client's address for this request.</summary>
     public static WebApplication UseAuditClientAddress(this WebApplication app)
     {
