@@ -74,7 +74,7 @@ public static class SandboxEndpoints
     {
         control.MapPost("/keys", async (HttpRequest request) =>
         {
-            var body = await SandboxJson.ReadBodyAsync(request, new KeyBody(null, null, null));
+            var body = await ReadAccountRequestAsync(request);
             var (key, balance, currency) = simulator.CreateAccount(body.Key, body.Balance, body.Currency);
             return Results.Json(new { key, balance, currency }, JsonSerializerOptions.Web);
         });
@@ -117,13 +117,26 @@ public static class SandboxEndpoints
         });
     }
 
+    /// <summary>
+    /// The body of <c>POST {prefix}/control/keys</c> (create or reset a sandbox account), read once per request with the
+    /// endpoint's own rules (property names in any case): a filter in front of it sees exactly what the endpoint acts on.
+    /// </summary>
+    public static async Task<SandboxAccountRequest> ReadAccountRequestAsync(HttpRequest request)
+    {
+        if (request.HttpContext.Items.TryGetValue(typeof(SandboxAccountRequest), out var read)) return (SandboxAccountRequest)read!;
+        var body = await SandboxJson.ReadBodyAsync(request, new SandboxAccountRequest(null, null, null));
+        request.HttpContext.Items[typeof(SandboxAccountRequest)] = body;
+        return body;
+    }
+
     private static string KeyOf(HttpContext http) => (string)http.Items[SandboxApiFilter.KeyItem]!;
 
     private sealed record BuyBody(string? Service, string? Country);
 
     private sealed record StatusBody(string? Status);
 
-    private sealed record KeyBody(string? Key, decimal? Balance, string? Currency);
-
     private sealed record SmsBody(string? Text);
 }
+
+/// <summary>What <c>POST /control/keys</c> is asked: an account's key (a new one when null), balance and currency.</summary>
+public sealed record SandboxAccountRequest(string? Key, decimal? Balance, string? Currency);

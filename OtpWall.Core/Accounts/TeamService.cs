@@ -18,6 +18,13 @@ public sealed class TeamService(
     IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options,
     AuditLog audit, SessionRegistry sessions)
 {
+    /// <summary>Whether the person holds the administrator role now (the database's word, not a cookie's).</summary>
+    public async Task<bool> IsAdministratorAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await Administrators.Ids(db).ContainsAsync(userId, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<TeamMember>> ListMembersAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

@@ -65,6 +65,8 @@ public sealed partial class ActivationService(
     // window instead).
     private const string TeamKeyGate = "purchase:team-key";
 
+    private const string AttachGate = "attach";
+
     /// <summary>The gate a person's purchases pass one at a time (on every replica, with PostgreSQL).</summary>
     internal static string PurchaseGate(string userId) => "purchase:" + userId;
 
@@ -100,12 +102,24 @@ public sealed partial class ActivationService(
         var upstreamId = typedId?.Trim();
         if (string.IsNullOrEmpty(upstreamId) || upstreamId.Length > 64 || !upstreamId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             return new ActivationActionResult(false, "An OTPWALL activation id is letters and digits, as OTPWALL shows it (for example 433462985).");
+        // One attach at a time on the whole instance (every replica): two people typing the same id at once cannot both get it.
+        await using var turn = await gates.EnterAsync(AttachGate, options.Value.TeamKeyQueueLimit, cancellationToken);
+        if (turn is null) return new ActivationActionResult(false, "Other attachments are taking long. Nothing was changed; try again in a minute.");
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId, cancellationToken);
         if (activation is null || !ActivationView.From(activation).CanAttach)
             return new ActivationActionResult(false, "Only a purchase whose outcome is unknown can be given an OTPWALL activation id.");
-        if (await db.Activations.AnyAsync(a => a.UserId == userId && a.UpstreamId == upstreamId, cancellationToken))
-            return new ActivationActionResult(false, $"Activation {upstreamId} is already on your list.");
+        // An id any row holds is someone's number already (a teammate's, with the team key they share): never handed over.
+        if (await db.Activations.Where(a => a.UpstreamId == upstreamId).Select(a => a.UserId).FirstOrDefaultAsync(cancellationToken) is { } holder)
+        {
+            if (holder != userId)
+                await audit.RecordAsync(AuditActions.AttachRefused, userId,
+                    $"Tried to attach OTPWALL activation {upstreamId}, which another person's activation holds, to a {activation.ServiceName} purchase of unknown outcome: refused.",
+                    cancellationToken: CancellationToken.None);
+            return new ActivationActionResult(false, holder == userId
+                ? $"Activation {upstreamId} is already on your list."
+                : $"Activation {upstreamId} belongs to another purchase recorded on this dashboard, so it cannot be attached to this one.");
+        }
         var stored = await keys.ForActivationAsync(userId, activation.Payer, activation.KeyFingerprint, cancellationToken);
         if (stored.Key is not { } key) return new ActivationActionResult(false, stored.Problem!);
 
@@ -139,6 +153,9 @@ public sealed partial class ActivationService(
         poller.Track(activation);
         notifier.Publish(userId, new ActivationChange(activation.Id, activation.Messages.Count > 0));
         LogAttached(logger, activation.Id);
+        await audit.RecordAsync(AuditActions.Attach, userId,
+            $"Attached OTPWALL activation {upstreamId} to a {activation.ServiceName} purchase in {activation.CountryName} of unknown outcome.",
+            cancellationToken: CancellationToken.None);
         return new ActivationActionResult(true, activation.Number is { } number
             ? $"Attached: {number}. The dashboard follows it now."
             : "Attached. The dashboard follows it now; OTPWALL's status does not include the number, so copy it from OTPWALL.");
@@ -148,9 +165,14 @@ public sealed partial class ActivationService(
     public async Task DismissAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var dismissed = await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown && !a.Dismissed)
+            .Select(a => new { a.ServiceName, a.CountryName }).FirstOrDefaultAsync(cancellationToken);
+        if (dismissed is null) return;
         await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true), cancellationToken);
         notifier.Publish(userId, new ActivationChange(activationId, false));
+        await audit.RecordAsync(AuditActions.Dismiss, userId,
+            $"Dismissed a {dismissed.ServiceName} purchase in {dismissed.CountryName} of unknown outcome from the live page.", cancellationToken: CancellationToken.None);
     }
 
     private async Task<BuyResult> BuyOnceAsync(

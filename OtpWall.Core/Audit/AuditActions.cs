@@ -34,6 +34,12 @@ public static class AuditActions
     public const string Cancel = "cancel";
     public const string AutoCancel = "auto-cancel";
     public const string OutcomeUnknown = "outcome-unknown";
+    public const string Attach = "attach";
+    public const string AttachRefused = "attach-refused";
+    public const string Dismiss = "dismiss";
+    public const string SandboxSms = "sandbox-sms";
+    public const string SandboxAccount = "sandbox-account";
+    public const string SandboxAdministration = "sandbox-administration";
 
     /// <summary>Every action with the words the filter shows, grouped as the filter groups them.</summary>
     public static IReadOnlyList<(string Group, string Action, string Label)> All { get; } =
@@ -69,6 +75,12 @@ public static class AuditActions
         ("Activations", Cancel, "Cancelled"),
         ("Activations", AutoCancel, "Cancelled automatically"),
         ("Activations", OutcomeUnknown, "Outcome unknown"),
+        ("Activations", Attach, "Attached"),
+        ("Activations", AttachRefused, "Attach refused"),
+        ("Activations", Dismiss, "Dismissed"),
+        ("Sandbox", SandboxSms, "Sandbox SMS delivered"),
+        ("Sandbox", SandboxAccount, "Sandbox account created or reset"),
+        ("Sandbox", SandboxAdministration, "Sandbox administered"),
     ];
 
     /// <summary>What <c>/account/activity</c> shows a person about their own account.</summary>

@@ -1,8 +1,9 @@
 using System.Security.Claims;
-using System.Text.Json;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 using OtpWall.Sandbox;
 
@@ -15,7 +16,7 @@ namespace OtpWall.Dashboard.SandboxMode;
 /// callers get 401. <see cref="SandboxModeOptions.OpenControl"/> opens it all, for test suites.
 /// </summary>
 internal sealed class SandboxControlGuard(
-    IDbContextFactory<OtpWallDbContext> databases, ApiKeyVault vault, SandboxSimulator simulator) : IEndpointFilter
+    IDbContextFactory<OtpWallDbContext> databases, ApiKeyVault vault, SandboxSimulator simulator, TeamService team, AuditLog audit) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -26,41 +27,38 @@ internal sealed class SandboxControlGuard(
         if (http.GetRouteValue("id") is string activationId)
         {
             await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
-            return await db.Activations.AnyAsync(a => a.UserId == userId && a.UpstreamId == activationId, http.RequestAborted)
-                ? await next(context)
-                : Refuse(404, "not_found", "No activation with this id among yours.");
+            var activation = await db.Activations.Where(a => a.UserId == userId && a.UpstreamId == activationId)
+                .Select(a => new { a.ServiceName, a.CountryName }).FirstOrDefaultAsync(http.RequestAborted);
+            if (activation is null) return Refuse(404, "not_found", "No activation with this id among yours.");
+            return await AuditedAsync(await next(context), userId, AuditActions.SandboxSms,
+                $"Delivered a simulated SMS to their sandbox {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activationId}).");
         }
         if (http.Request.Path.Value?.EndsWith("/keys", StringComparison.OrdinalIgnoreCase) == true && HttpMethods.IsPost(http.Request.Method))
         {
-            // A new account is anyone's to make; an existing one (its balance is reset) only its owner's.
-            http.Request.EnableBuffering();
-            var key = await KeyInBodyAsync(http.Request);
-            if (key is not null && simulator.AccountExists(key) && (await vault.GetAsync(userId, http.RequestAborted)).Key?.Reveal() != key)
+            // A new account is anyone's to make; an existing one (its balance is reset) only its owner's. The body is read
+            // as the endpoint reads it, so what is checked here is what the endpoint acts on.
+            var asked = await SandboxEndpoints.ReadAccountRequestAsync(http.Request);
+            var reset = asked.Key is { } key && simulator.AccountExists(key);
+            if (reset && (await vault.GetAsync(userId, http.RequestAborted)).Key?.Reveal() != asked.Key)
                 return Refuse(403, "not_your_key", "Only your own saved key's sandbox account can be reset.");
-            return await next(context);
+            var balance = asked.Balance is { } amount ? $" with a balance of {amount.ToString("0.00", CultureInfo.InvariantCulture)}{(asked.Currency is { } c ? " " + c : "")}" : "";
+            return await AuditedAsync(await next(context), userId, AuditActions.SandboxAccount,
+                reset ? $"Reset their sandbox account{balance}." : $"Created a sandbox account{balance}.");
         }
-        return http.User.IsInRole(TeamRoles.Administrator)
-            ? await next(context)
-            : Refuse(403, "administrators_only", "Only an administrator can switch sandbox faults, read its statistics or reset it.");
+        // The role as the database has it now: an administrator demoted a moment ago has a cookie that still says otherwise.
+        if (!await team.IsAdministratorAsync(userId, http.RequestAborted))
+            return Refuse(403, "administrators_only", "Only an administrator can switch sandbox faults, read its statistics or reset it.");
+        var result = await next(context);
+        return HttpMethods.IsPost(http.Request.Method)
+            ? await AuditedAsync(result, userId, AuditActions.SandboxAdministration, $"Sandbox control: {http.Request.Method} {http.Request.Path.Value}.")
+            : result;
     }
 
-    private static async Task<string?> KeyInBodyAsync(HttpRequest request)
+    // Only what went through is recorded (a refusal the simulator answers, or throws, changed nothing).
+    private async Task<object?> AuditedAsync(object? result, string userId, string action, string text)
     {
-        try
-        {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
-                ? key.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null; // the endpoint itself answers what is wrong with the body
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
+        if (result is not IStatusCodeHttpResult { StatusCode: >= 400 }) await audit.RecordAsync(action, userId, text);
+        return result;
     }
 
     private static IResult Refuse(int status, string code, string message) =>

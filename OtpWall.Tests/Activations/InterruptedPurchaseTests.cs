@@ -105,6 +105,28 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     }
 
     [Fact]
+    public async Task AttachingAndDismissing_AreInTheAuditLog()
+    {
+        var (userId, key) = await _core.NewUserWithKeyAsync("tidy@example.com");
+        var attachedId = await CrashMidPurchaseAsync(userId, key);
+        var dismissedId = await CrashMidPurchaseAsync(userId, key);
+        var bought = sandbox.Simulator.Buy(key.Reveal(), Discord.Code, Germany.Code);
+
+        Assert.True((await Activations.AttachAsync(userId, attachedId, bought.Id)).Confirmed);
+        await Activations.DismissAsync(userId, dismissedId);
+        await Activations.DismissAsync(userId, dismissedId); // already dismissed: nothing more to record
+
+        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        var lines = await db.AuditEntries.Where(e => e.ActorId == userId && (e.Action == "attach" || e.Action == "dismiss"))
+            .OrderBy(e => e.Id).Select(e => e.Text).ToListAsync();
+        Assert.Equal(
+        [
+            $"Attached OTPWALL activation {bought.Id} to a Discord purchase in Germany of unknown outcome.",
+            "Dismissed a Discord purchase in Germany of unknown outcome from the live page.",
+        ], lines);
+    }
+
+    [Fact]
     public async Task AnotherPersonsActivationId_CannotBeAttached()
     {
         var (userId, key) = await _core.NewUserWithKeyAsync("mine@example.com");

@@ -70,6 +70,65 @@ public sealed class SandboxControlAccessTests : DashboardHostTest
         Assert.NotEqual(0m, Host.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().GetBalance(adminsKey).Balance);
     }
 
+    [Theory]
+    [InlineData("Key")]
+    [InlineData("KEY")]
+    public async Task AnotherPersonsKey_IsRefusedWhateverTheCaseOfItsPropertyName(string property)
+    {
+        var (_, member, _, _, adminsKey) = await TeamAsync();
+        var before = Host.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().GetBalance(adminsKey).Balance;
+
+        using var reset = await member.PostAsync("/sandbox/control/keys",
+            new StringContent($$"""{"{{property}}": "{{adminsKey}}", "balance": 0}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, reset.StatusCode);
+        Assert.Equal(before, Host.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().GetBalance(adminsKey).Balance);
+    }
+
+    [Fact]
+    public async Task AnAdministratorDemotedAMomentAgo_LosesSandboxAdministrationAtOnce_ThoughTheirCookieStillSaysAdministrator()
+    {
+        var (_, member, _, _, _) = await TeamAsync();
+        var adminId = await Host.UserIdAsync("admin@example.com");
+        var memberId = await Host.UserIdAsync("member@example.com");
+        var team = Host.Services.GetRequiredService<TeamService>();
+        Assert.Null(await team.SetAdministratorAsync(adminId, memberId, administrator: true));
+        using var promoted = Host.NewSession();
+        (await promoted.SignInAsync("member@example.com", Password)).Dispose();
+        using (var asAdministrator = await promoted.GetAsync("/sandbox/control/stats")) Assert.Equal(HttpStatusCode.OK, asAdministrator.StatusCode);
+
+        Assert.Null(await team.SetAdministratorAsync(adminId, memberId, administrator: false));
+
+        using var stats = await promoted.GetAsync("/sandbox/control/stats");
+        using var faults = await promoted.PostAsync("/sandbox/control/faults", Json(new { errorRate = 1 }));
+        using var reset = await promoted.PostAsync("/sandbox/control/reset", Json(new { }));
+        Assert.All(new[] { stats, faults, reset }, r => Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task WhatAMemberDoesWithTheSandbox_IsInTheAuditLog_AndWhatIsRefusedIsNot()
+    {
+        var (_, member, mine, theirs, _) = await TeamAsync();
+        var memberId = await Host.UserIdAsync("member@example.com");
+
+        (await member.PostAsync($"/sandbox/control/activations/{mine}/sms", Json(new { text = "Telegram code: 12345" }))).Dispose();
+        (await member.PostAsync($"/sandbox/control/activations/{theirs}/sms", Json(new { text = "Telegram code: 12345" }))).Dispose();
+        (await member.PostAsync("/sandbox/control/keys", Json(new { balance = 1000000 }))).Dispose();
+        var ownKey = (await Host.Services.GetRequiredService<ApiKeyVault>().GetAsync(memberId)).Key!.Reveal();
+        (await member.PostAsync("/sandbox/control/keys", Json(new { key = ownKey, balance = 3.5 }))).Dispose();
+
+        await using var db = await Host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>().CreateDbContextAsync();
+        var lines = db.AuditEntries.Where(e => e.ActorId == memberId && e.Action.StartsWith("sandbox-")).OrderBy(e => e.Id)
+            .Select(e => new { e.Action, e.Text }).ToList();
+        Assert.Equal(
+        [
+            new { Action = OtpWall.Core.Audit.AuditActions.SandboxSms, Text = $"Delivered a simulated SMS to their sandbox Telegram number in Pakistan (OTPWALL {mine})." },
+            new { Action = OtpWall.Core.Audit.AuditActions.SandboxAccount, Text = "Created a sandbox account with a balance of 1000000.00." },
+            new { Action = OtpWall.Core.Audit.AuditActions.SandboxAccount, Text = "Reset their sandbox account with a balance of 3.50." },
+        ], lines);
+        Assert.DoesNotContain(db.AuditEntries.Select(e => e.Text).ToList(), t => t.Contains(ownKey, StringComparison.Ordinal) || t.Contains("12345", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task AnAdministrator_ReadsTheStatistics_AndSwitchesFaults()
     {

@@ -293,4 +293,66 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.Contains("is not an amount", problem, StringComparison.Ordinal);
         Assert.Null((await _core.Get<SpendingService>().GetPolicyAsync(member)).DailyLimit);
     }
+
+    // A team-key purchase whose answer was lost: what a member can attach an OTPWALL id to.
+    private async Task<Guid> LostTeamPurchaseAsync(string userId, OtpWallApiKey teamKey)
+    {
+        var id = Guid.NewGuid();
+        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        db.Activations.Add(new Activation
+        {
+            Id = id, UserId = userId, PurchaseAttemptId = Guid.NewGuid(), Service = Telegram.Code, ServiceName = Telegram.Name,
+            Country = Pakistan.Code, CountryName = Pakistan.Name, Status = ActivationStatus.OutcomeUnknown, Payer = Payer.Team,
+            Note = "OTPWALL did not answer in time.", KeyFingerprint = teamKey.Fingerprint, CreatedAt = _time.GetUtcNow(),
+            UpdatedAt = _time.GetUtcNow(), ExpiresAt = _time.GetUtcNow().AddMinutes(20),
+        });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    private async Task<List<OtpWall.Core.Audit.AuditEntry>> AuditAsync(string action)
+    {
+        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        return await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).ToListAsync();
+    }
+
+    [Fact]
+    public async Task ATeammatesTeamKeyNumber_CannotBeTakenThroughAttach_AndTheTryIsAudited()
+    {
+        var teamKey = await SaveTeamKeyAsync();
+        var alice = await MemberAsync("alice@example.com", KeyMode.Team);
+        var mallory = await MemberAsync("mallory@example.com", KeyMode.Team);
+        var alicesNumber = (await BuyWithTeamKeyAsync(alice)).Activation!;
+        var lost = await LostTeamPurchaseAsync(mallory, teamKey);
+
+        var taken = await Activations.AttachAsync(mallory, lost, alicesNumber.UpstreamId);
+
+        Assert.False(taken.Confirmed);
+        Assert.Equal($"Activation {alicesNumber.UpstreamId} belongs to another purchase recorded on this dashboard, so it cannot be attached to this one.", taken.Message);
+        var rows = await ActivationsAsync();
+        Assert.Null(rows.Single(a => a.Id == lost).UpstreamId);
+        Assert.Equal(alice, rows.Single(a => a.UpstreamId == alicesNumber.UpstreamId).UserId);
+        Assert.Null(await _core.Get<ActivationQueries>().GetAsync(mallory, alicesNumber.Id));
+        var refused = Assert.Single(await AuditAsync(OtpWall.Core.Audit.AuditActions.AttachRefused));
+        Assert.Equal(mallory, refused.ActorId);
+        Assert.Empty(await AuditAsync(OtpWall.Core.Audit.AuditActions.Attach));
+    }
+
+    [Fact]
+    public async Task TwoMembersAttachingTheSameIdAtOnce_UnderARealRoundTrip_OnlyOneGetsIt_AndThatOneIsAudited()
+    {
+        var teamKey = await SaveTeamKeyAsync();
+        var alice = await MemberAsync("alice@example.com", KeyMode.Team);
+        var bob = await MemberAsync("bob@example.com", KeyMode.Team);
+        var alicesLost = await LostTeamPurchaseAsync(alice, teamKey);
+        var bobsLost = await LostTeamPurchaseAsync(bob, teamKey);
+        var bought = sandbox.Simulator.Buy(teamKey.Reveal(), Telegram.Code, Pakistan.Code); // what OTPWALL did with one of them
+        await sandbox.SetFaultsAsync(new { latencyMs = 250 });
+
+        var results = await Task.WhenAll(Activations.AttachAsync(alice, alicesLost, bought.Id), Activations.AttachAsync(bob, bobsLost, bought.Id));
+
+        Assert.Single(results, r => r.Confirmed);
+        Assert.Single(await ActivationsAsync(), a => a.UpstreamId == bought.Id);
+        Assert.Single(await AuditAsync(OtpWall.Core.Audit.AuditActions.Attach));
+    }
 }
