@@ -295,7 +295,9 @@ public sealed partial class ActivationPoller(
         var activation = await db.Activations.Include(a => a.Messages).SingleOrDefaultAsync(a => a.Id == tracked.Id, cancellationToken);
         if (activation is null || activation.Status.IsFinal() || activation.UpstreamId is null) return null;
 
-        var autoCancelled = snapshot is null && await CancelIfUnansweredAsync(activation, client, key, now, cancellationToken);
+        var account = PayingKeys.AccountOf(activation.UserId, activation.Payer);
+        var autoCancel = snapshot is null ? await CancelIfUnansweredAsync(activation, account, client, key, now, cancellationToken) : null;
+        var autoCancelled = autoCancel is not null;
         if (snapshot is null)
         {
             try
@@ -312,9 +314,9 @@ public sealed partial class ActivationPoller(
             }
         }
         var (changed, codeArrived) = snapshot is null ? (false, false) : ActivationUpdates.Apply(activation, snapshot, now);
+        var refundFound = autoCancel is null && activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed;
         if (activation.Status.IsFinal())
         {
-            if (activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed) movements.Note(PayingKeys.AccountOf(activation.UserId, activation.Payer));
         }
         else if (CloseIfLongExpired(activation, now))
         {
@@ -325,6 +327,10 @@ public sealed partial class ActivationPoller(
             activation.NextPollAt = ActivationUpdates.NextPoll(activation.Status, activation.CreatedAt, tracked.Anchor, now, options.Value);
         }
         await db.SaveChangesAsync(cancellationToken);
+        // The ledger learns what came back: the automatic cancel's refund (unknown if its status could not be read), or
+        // a refund OTPWALL made on its own (an expiry, a cancel on OTPWALL's site).
+        if (autoCancel is { } movement) await movements.SettleAsync(movement, account, snapshot is null ? null : PriceEstimates.RefundOf(activation));
+        else if (refundFound) await movements.NoteAsync(account, activation.Id, PriceEstimates.RefundOf(activation), CancellationToken.None);
         if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
         if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
         if (codeArrived) metrics.CodeDelivered(time.GetUtcNow() - now);
@@ -382,6 +388,9 @@ public sealed partial class ActivationPoller(
                 $"If it dropped by a number's price and OTPWALL lists a {activation.ServiceName} number in {activation.CountryName} from that time, " +
                 "enter its activation id here and the dashboard follows it; otherwise nothing was bought.";
             activation.UpdatedAt = time.GetUtcNow();
+            // It may have been bought: budgets count it at the most such a number has cost, never at nothing.
+            if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, null, time.GetUtcNow(), cancellationToken) is { } guess)
+                (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
             LogInterrupted(logger, activation.Id);
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -395,13 +404,16 @@ public sealed partial class ActivationPoller(
     }
 
     // No SMS and the end of the rental is near: cancel, so OTPWALL refunds rather than keeps the price.
-    private async Task<bool> CancelIfUnansweredAsync(
-        Activation activation, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    // Returns the ledger's movement of the cancel that was sent (settled once its status is read), or null when none was.
+    private async Task<long?> CancelIfUnansweredAsync(
+        Activation activation, string account, OtpWallClient client, OtpWallApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (activation.Status != ActivationStatus.Waiting || activation.Messages.Count > 0 ||
             now < activation.ExpiresAt - options.Value.AutoCancelMargin || activation.AutoCancelled)
-            return false;
-        if (!await preferences.AutoCancelUnansweredAsync(activation.UserId, cancellationToken)) return false;
+            return null;
+        if (!await preferences.AutoCancelUnansweredAsync(activation.UserId, cancellationToken)) return null;
+        // Written before the cancel leaves: a purchase of the same account measuring its price meanwhile allows for it.
+        var movement = await movements.StartAsync(account, activation.Id, cancellationToken);
         try
         {
             await client.CancelAsync(key, activation.UpstreamId!, cancellationToken);
@@ -413,12 +425,14 @@ public sealed partial class ActivationPoller(
             await audit.RecordAsync(Audit.AuditActions.AutoCancel, null,
                 $"Cancelled the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}) automatically: no SMS came in time.",
                 activation.UserId, CancellationToken.None);
-            return true;
+            return movement;
         }
         catch (OtpWallException)
         {
-            // An SMS may have just arrived (409), or OTPWALL is busy: the next poll shows which.
-            return false;
+            // An SMS may have just arrived (409), or OTPWALL is busy: the next poll shows which. Whether money came back is
+            // not known, so a purchase measuring itself meanwhile counts its price high.
+            await movements.SettleAsync(movement, account, null);
+            return null;
         }
     }
 

@@ -142,6 +142,8 @@ public sealed partial class ActivationService(
         activation.Number = snapshot.Number ?? activation.Number;
         activation.Note = $"Attached by you on {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC: OTPWALL's activation {upstreamId}.";
         activation.Dismissed = false;
+        if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, null, now, CancellationToken.None) is { } guess)
+            (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
         ActivationUpdates.Apply(activation, snapshot, now);
         if (!activation.Status.IsFinal())
         {
@@ -194,16 +196,9 @@ public sealed partial class ActivationService(
         await using var teamKeyTurn = payer == Payer.Team ? await gates.EnterAsync(TeamKeyGate, options.Value.TeamKeyQueueLimit, cancellationToken) : null;
         if (payer == Payer.Team && teamKeyTurn is null)
             return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute."));
-        // The window tells whether anything else moved the account's balance while this purchase measured its price.
-        var window = movements.Begin(PayingKeys.AccountOf(userId, payer));
-        try
-        {
-            return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
-        }
-        finally
-        {
-            window.End();
-        }
+        // The window tells what else moved the account's balance while this purchase measured its price.
+        var window = await movements.BeginAsync(PayingKeys.AccountOf(userId, payer), cancellationToken);
+        return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
     }
 
     private async Task<BuyResult> SendAsync(
@@ -273,7 +268,7 @@ public sealed partial class ActivationService(
         }
         catch (PurchaseOutcomeUnknownException ex)
         {
-            return await KeepAsUnknownAsync(db, activation, $"{ex.Reason} {ex.Message}");
+            return await KeepAsUnknownAsync(db, activation, $"{ex.Reason} {ex.Message}", before?.Currency);
         }
         catch (OtpWallException ex)
         {
@@ -292,7 +287,7 @@ public sealed partial class ActivationService(
         {
             LogPurchaseFailed(logger, ex);
             return await KeepAsUnknownAsync(db, activation,
-                "Something went wrong while the purchase was being recorded. It may have gone through; check your balance before buying again.");
+                "Something went wrong while the purchase was being recorded. It may have gone through; check your balance before buying again.", before?.Currency);
         }
     }
 
@@ -310,23 +305,27 @@ public sealed partial class ActivationService(
         notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
     }
 
-    private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note)
+    private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note, string? currency)
     {
         metrics.Purchase("outcome_unknown");
         activation.Status = ActivationStatus.OutcomeUnknown;
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();
+        // It may have been bought: budgets count it at the most such a number has cost, never at nothing.
+        if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, currency, time.GetUtcNow(), CancellationToken.None) is { } guess)
+            (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
         await db.SaveChangesAsync();
-        movements.Note(PayingKeys.AccountOf(activation.UserId, activation.Payer));
+        wallet.Forget(PayingKeys.AccountOf(activation.UserId, activation.Payer));
         notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
         await audit.RecordAsync(AuditActions.OutcomeUnknown, activation.UserId,
             $"Tried to buy a {activation.ServiceName} number in {activation.CountryName} with {PayerWords(activation.Payer)}; the outcome is unknown.");
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
 
-    // The API has no price list: the price is the balance before minus after, when nothing else moved that account's
-    // balance in between (another member's purchase or refund with the same team key). Otherwise it is the pair's last
-    // known price, marked as estimated, so budgets still count it.
+    // The API has no price list: the price is the balance before minus after, plus what was refunded to that account in
+    // between (a teammate's cancel, an expiry), which the ledger of movements knows on every replica. When a movement's
+    // amount is not known, or numbers of the account were about to expire unobserved, the price is marked estimated and
+    // counted at the most it can be (never less than it may really be), so a budget is crossed by one purchase at most.
     private async Task RecordPriceAsync(
         OtpWallDbContext db, Activation activation, OtpWallClient client, OtpWallApiKey key, Wallet.Balance? before, BalanceMovements.PurchaseWindow window)
     {
@@ -338,17 +337,23 @@ public sealed partial class ActivationService(
         catch (OtpWallException)
         {
         }
-        var alone = window.End();
+        var moved = await movements.EndAsync(window);
         if (after is null) wallet.Forget(window.Account);
         else wallet.Record(window.Account, after);
-        if (alone && before is not null && after is not null && before.Currency == after.Currency && before.Amount > after.Amount)
+        var expiring = await PriceEstimates.UnobservedRefundsAsync(db, activation, time.GetUtcNow(), options.Value);
+        var measured = before is not null && after is not null && before.Currency == after.Currency ? before.Amount - after.Amount : (decimal?)null;
+        if (measured is { } drop && !moved.Uncertain && !expiring.Uncertain && drop + moved.Refunded + expiring.Amount > 0)
         {
-            activation.Price = before.Amount - after.Amount;
-            activation.Currency = after.Currency;
+            var exact = moved.Alone && expiring.Amount == 0;
+            (activation.Price, activation.Currency, activation.PriceEstimated) = (drop + moved.Refunded + expiring.Amount, after!.Currency, !exact);
+            if (exact) await PriceEstimates.CorrectAsync(db, activation, CancellationToken.None);
             return;
         }
-        if (await SpendingService.LastPriceAsync(db, activation.Service, activation.Country, after?.Currency ?? before?.Currency, CancellationToken.None) is { } last)
-            (activation.Price, activation.Currency, activation.PriceEstimated) = (last.Price, last.Currency, true);
+        var currency = after?.Currency ?? before?.Currency;
+        var guess = await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, currency, time.GetUtcNow(), CancellationToken.None);
+        var fromBalance = measured is { } difference ? difference + moved.Refunded + expiring.Amount : (decimal?)null;
+        if (fromBalance > (guess?.Price ?? 0)) (activation.Price, activation.Currency, activation.PriceEstimated) = (fromBalance, currency, true);
+        else if (guess is not null) (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
     }
 
     private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken)
@@ -365,6 +370,9 @@ public sealed partial class ActivationService(
 
         // Once the change is sent, the caller's cancellation is ignored: its answer and the status after it are recorded.
         var client = clients.Create();
+        var account = PayingKeys.AccountOf(userId, activation.Payer);
+        // A cancel refunds: written in the ledger before it leaves, so a purchase measuring its price meanwhile allows for it.
+        long? refund = complete ? null : await movements.StartAsync(account, activation.Id, cancellationToken);
         string? refusal = null;
         try
         {
@@ -377,18 +385,19 @@ public sealed partial class ActivationService(
         }
 
         // Whatever the answer, the truth is what OTPWALL says the activation is now.
-        var (changed, codeArrived) = (false, false);
+        var (changed, codeArrived, read) = (false, false, false);
         try
         {
             (changed, codeArrived) = ActivationUpdates.Apply(activation, await client.GetActivationAsync(key, activation.UpstreamId, CancellationToken.None), time.GetUtcNow());
+            read = true;
         }
         catch (OtpWallException ex)
         {
             refusal ??= ex.Message;
         }
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
-        if (!complete && activation.Status == ActivationStatus.Cancelled) movements.Note(PayingKeys.AccountOf(userId, activation.Payer));
         await db.SaveChangesAsync(CancellationToken.None);
+        if (refund is { } movement) await movements.SettleAsync(movement, account, read ? PriceEstimates.RefundOf(activation) : null);
         poller.Track(activation);
         if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(userId, activation.Payer, CancellationToken.None);
         if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));

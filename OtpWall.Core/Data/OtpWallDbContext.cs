@@ -42,6 +42,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    public DbSet<Wallet.AccountMovement> AccountMovements => Set<Wallet.AccountMovement>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can. PostgreSQL stores them the same
@@ -147,6 +149,13 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             session.Property(s => s.ClientAddress).HasMaxLength(64);
             session.HasIndex(s => new { s.UserId, s.EndedAt });
             session.HasOne<ApplicationUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Wallet.AccountMovement>(movement =>
+        {
+            movement.Property(m => m.Account).HasMaxLength(450);
+            movement.Property(m => m.Refunded).HasPrecision(18, 4);
+            movement.HasIndex(m => new { m.Account, m.Id });
         });
 
         builder.Entity<InstanceSettings>().HasData(new InstanceSettings { Id = Accounts.InstanceSettings.SingletonId });

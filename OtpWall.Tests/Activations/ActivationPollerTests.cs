@@ -233,4 +233,30 @@ public sealed class OutcomeUnknownPurchaseTests(SandboxServer sandbox) : IClassF
         Assert.Empty(await _core.Get<ActivationQueries>().LiveAsync(userId));
         Assert.Equal(1, (await _core.Get<ActivationQueries>().HistoryAsync(userId, new HistoryFilter(), 0, 10)).Total);
     }
+
+    [Fact]
+    public async Task ATeamKeyPurchaseOfUnknownOutcome_CountsTowardTheLimit_AtTheHighestPriceThePairHasCost()
+    {
+        var admin = await _core.NewUserAsync("admin@example.com");
+        var team = _core.Get<OtpWall.Core.Spending.TeamKeyService>();
+        Assert.True((await team.SaveAsync(admin, (await sandbox.NewAccountAsync(50m)).Reveal())).Saved);
+        var member = await _core.NewUserAsync("member@example.com");
+        Assert.Null(await team.SetKeyModeAsync(admin, member, OtpWall.Core.ApiKeys.KeyMode.Team));
+        Task<BuyResult> BuyAsync() => _core.Get<ActivationService>().BuyAsync(
+            member, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("US", "United States"), OtpWall.Core.ApiKeys.Payer.Team);
+        var price = (await BuyAsync()).Activation!.Price!.Value;
+        // Room for one more purchase, and not for a third.
+        Assert.Null(await team.SetLimitsAsync(admin, member, (2 * price - 0.01m).ToString(System.Globalization.CultureInfo.InvariantCulture), ""));
+        await sandbox.SetFaultsAsync(new { timeoutRate = 1.0, timeoutSeconds = 5, pathContains = "/number" });
+
+        var unknown = await BuyAsync();
+        await sandbox.ClearFaultsAsync();
+        var third = await BuyAsync();
+
+        Assert.Equal(BuyOutcome.OutcomeUnknown, unknown.Outcome);
+        Assert.Equal((price, true), (unknown.Activation!.Price, unknown.Activation.PriceEstimated));
+        Assert.Equal(2 * price, (await _core.Get<OtpWall.Core.Spending.SpendingService>().GetStatusAsync(member)).Day!.Spent);
+        Assert.Equal(BuyOutcome.Refused, third.Outcome);
+        Assert.StartsWith("Your team-key limit for today is reached", third.Message, StringComparison.Ordinal);
+    }
 }

@@ -93,6 +93,37 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
     }
 
     [PostgreSqlFact]
+    public async Task ARefundOnOneReplicaDuringEveryTeamKeyPurchaseOnTheOther_UnderARealRoundTrip_CrossesTheLimitByOnePurchaseAtMost()
+    {
+        var (_, adminId) = await _a.RegisterAdministratorAsync();
+        Assert.True((await _a.Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SaveAsync(adminId, (await sandbox.NewAccountAsync(50m)).Reveal())).Saved);
+        async Task<string> TeamMemberAsync(string email)
+        {
+            using var session = _a.NewSession();
+            (await session.RegisterAsync(email, DashboardHostExtensions.Password, await _a.CreateInviteAsync(adminId))).Dispose();
+            var id = await _a.UserIdAsync(email);
+            Assert.Null(await _a.Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SetKeyModeAsync(adminId, id, KeyMode.Team));
+            return id;
+        }
+        var (member, bob) = (await TeamMemberAsync("member@example.com"), await TeamMemberAsync("bob@example.com"));
+        var onB = _b.Services.GetRequiredService<ActivationService>();
+        var bobs = new Queue<Guid>();
+        for (var number = 0; number < 8; number++) bobs.Enqueue((await onB.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation!.Id);
+        Assert.Null(await _a.Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SetLimitsAsync(adminId, member, "3.00", ""));
+        await sandbox.SetFaultsAsync(new { latencyMs = 300 });
+
+        // The member buys on A; Bob cancels on B (the refund is seen by B only, and told to A through the database).
+        var (bought, refusal) = await RefundDuringPurchases.RunAsync(
+            _a.Services.GetRequiredService<ActivationService>(), onB, _a.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>(), member, bob, bobs);
+        await sandbox.ClearFaultsAsync();
+
+        Assert.StartsWith("Your team-key limit for today is reached", refusal, StringComparison.Ordinal);
+        var reallySpent = bought * RefundDuringPurchases.Price;
+        Assert.True(reallySpent < 3.00m + RefundDuringPurchases.Price, $"{bought} bought: {reallySpent} of team money against a limit of 3.00");
+        Assert.True((await _b.Services.GetRequiredService<OtpWall.Core.Spending.SpendingService>().GetStatusAsync(member)).Day!.Spent >= reallySpent);
+    }
+
+    [PostgreSqlFact]
     public async Task APersonsPurchaseInFlightOnOneReplica_KeepsTheirSecondOneOnTheOtherFromStarting()
     {
         var (_, userId) = await _a.RegisterAdministratorAsync();

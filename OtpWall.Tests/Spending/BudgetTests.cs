@@ -154,6 +154,26 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
     }
 
     [Fact]
+    public async Task ARefundLandingDuringEveryPurchaseOfANeverBoughtPair_UnderARealRoundTrip_CrossesTheLimitByOnePurchaseAtMost()
+    {
+        var bob = await MemberAsync("bob@example.com");
+        var bobs = new Queue<Guid>();
+        for (var number = 0; number < 8; number++) bobs.Enqueue((await BuyAsync(bob)).Activation!.Id);
+        const decimal Limit = 3.00m;
+        await LimitAsync(_member, "3.00");
+        await sandbox.SetFaultsAsync(new { latencyMs = 300 });
+
+        var activations = _core.Get<ActivationService>();
+        var (bought, refusal) = await RefundDuringPurchases.RunAsync(
+            activations, activations, _core.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>(), _member, bob, bobs);
+
+        Assert.StartsWith("Your team-key limit for today is reached", refusal, StringComparison.Ordinal);
+        var reallySpent = bought * RefundDuringPurchases.Price;
+        Assert.True(reallySpent < Limit + RefundDuringPurchases.Price, $"{bought} bought: {reallySpent} of team money against a limit of {Limit}");
+        Assert.True((await Spending.GetStatusAsync(_member)).Day!.Spent >= reallySpent, "the page counts at least what was really spent");
+    }
+
+    [Fact]
     public async Task AMemberWithBothKeys_IsToldTheyCanStillUseTheirOwn()
     {
         var both = await _core.NewUserAsync("both@example.com");

@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("ca11e505-565c-40ee-a85b-ebafed023b21"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("1c1efc29-0593-4e7e-a409-18355f516817"), entityTypeCount: 21)
         {
         }
 
@@ -37,6 +37,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var teamApiKey = TeamApiKeyEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
+            var accountMovement = AccountMovementEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, applicationUser);
@@ -73,6 +74,7 @@ namespace OtpWall.Core.Data.CompiledModel
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);
+            AccountMovementEntityType.CreateAnnotations(accountMovement);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }
