@@ -111,12 +111,12 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         if (!string.IsNullOrWhiteSpace(filter.Country)) query = query.Where(a => a.Country == filter.Country);
         if (filter.From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var start = Spending.BudgetPeriods.StartOf(from, TimeZoneInfo.Utc);
             query = query.Where(a => a.CreatedAt >= start);
         }
         if (filter.To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = Spending.BudgetPeriods.EndOf(to, TimeZoneInfo.Utc);
             query = query.Where(a => a.CreatedAt < end);
         }
         return query;

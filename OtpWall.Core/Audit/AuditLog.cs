@@ -128,7 +128,7 @@ public sealed partial class AuditLog(
         }
         if (filter.To is { } to)
         {
-            var end = BudgetPeriods.StartOf(to.AddDays(1), zone).ToUniversalTime();
+            var end = BudgetPeriods.EndOf(to, zone).ToUniversalTime();
             query = query.Where(e => e.At < end);
         }
         return query;

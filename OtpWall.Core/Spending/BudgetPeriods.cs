@@ -19,15 +19,26 @@ public static class BudgetPeriods
         return new BudgetPeriod(Instant(first, zone), Instant(first.AddMonths(1), zone));
     }
 
-    /// <summary>The instant a calendar day begins in <paramref name="zone"/>.</summary>
+    /// <summary>
+    /// The instant a calendar day begins in <paramref name="zone"/>, in UTC; the beginning of time for a day that begins
+    /// before it (1 January of year 1, east of UTC).
+    /// </summary>
     public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone) => Instant(day.ToDateTime(TimeOnly.MinValue), zone);
 
+    /// <summary>The instant a calendar day ends (the next one begins), in UTC; the end of time for the calendar's last days.</summary>
+    public static DateTimeOffset EndOf(DateOnly day, TimeZoneInfo zone) =>
+        day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : Instant(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+
     // A local midnight that does not exist (clocks jump at midnight in a few zones) begins at the first local time that does.
+    // At the ends of the calendar the instant is clamped to the first or last one there is.
     private static DateTimeOffset Instant(DateTime local, TimeZoneInfo zone)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        while (zone.IsInvalidTime(local) && local < DateTime.MaxValue.AddMinutes(-15)) local = local.AddMinutes(15);
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks) return DateTimeOffset.MinValue;
+        if (utcTicks > DateTime.MaxValue.Ticks) return DateTimeOffset.MaxValue;
         return new DateTimeOffset(local, offset);
     }
 }

@@ -131,8 +131,8 @@ public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, 
     {
         if (to < from) (from, to) = (to, from);
         var zone = options.Value.Zone;
-        var start = from == DateOnly.MinValue ? DateTimeOffset.MinValue : BudgetPeriods.StartOf(from, zone).ToUniversalTime();
-        var end = to >= DateOnly.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : BudgetPeriods.StartOf(to.AddDays(1), zone).ToUniversalTime();
+        var start = BudgetPeriods.StartOf(from, zone).ToUniversalTime();
+        var end = to >= DateOnly.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : BudgetPeriods.EndOf(to, zone).ToUniversalTime();
 
         var activations = db.Activations.AsNoTracking().Where(a => a.UpstreamId != null);
         if (onlyUserId is not null) activations = activations.Where(a => a.UserId == onlyUserId);
@@ -162,8 +162,9 @@ public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, 
             var spentByDay = rows.Where(r => r.Price is not null && !r.Refunded && r.Currency == currency)
                 .GroupBy(r => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(r.CreatedAt, zone).DateTime))
                 .ToDictionary(g => g.Key, g => (Own: g.Where(r => r.Payer != Payer.Team).Sum(r => r.Price!.Value), Team: g.Where(r => r.Payer == Payer.Team).Sum(r => r.Price!.Value)));
-            for (var day = from; day <= to; day = day.AddDays(1))
+            for (var number = from.DayNumber; number <= to.DayNumber; number++)
             {
+                var day = DateOnly.FromDayNumber(number);
                 var spent = spentByDay.GetValueOrDefault(day);
                 days.Add(new DailySpend(day, spent.Own, spent.Team));
             }
