@@ -69,13 +69,19 @@ public sealed partial class AuditLog(
         return await PageOfAsync(Filtered(db, filter), olderThan, newerThan, cancellationToken);
     }
 
-    /// <summary>A person's own security events (sign-ins, password, two-factor, keys, what administrators did to the account).</summary>
+    /// <summary>
+    /// A person's own security events (sign-ins, password, two-factor, keys, what administrators did to the account). The
+    /// client address is shown only where nobody else acted: an administrator's address is not the member's to see.
+    /// </summary>
     public async Task<AuditPage> PageOwnAsync(string userId, long? olderThan = null, long? newerThan = null, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var security = AuditActions.Security.ToList();
         var own = db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == userId && security.Contains(e.Action));
-        return await PageOfAsync(own, olderThan, newerThan, cancellationToken);
+        var page = await PageOfAsync(own, olderThan, newerThan, cancellationToken);
+        foreach (var entry in page.Entries)
+            if (entry.ActorId is not null && entry.ActorId != userId) entry.ClientAddress = null;
+        return page;
     }
 
     /// <summary>Every entry the filter selects, newest first, read in batches (for the CSV download).</summary>

@@ -38,6 +38,24 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
     }
 
     [Fact]
+    public async Task APersonsOwnActivity_ShowsTheAddressesOfTheirOwnActions_NotOfTheAdministratorWhoActedOnThem()
+    {
+        var member = await _core.NewUserAsync("member@example.com");
+        AuditClient.Address = "203.0.113.5";
+        await Audit.RecordAsync(AuditActions.SignIn, member, "Signed in with password.");
+        AuditClient.Address = "198.51.100.1";
+        await Audit.RecordAsync(AuditActions.RoleChanged, _admin, "Made member@example.com an administrator.", member);
+        AuditClient.Address = null;
+
+        var own = await Audit.PageOwnAsync(member);
+        var all = await Audit.PageAsync(_admin, new AuditFilter(UserId: member));
+
+        Assert.Equal("203.0.113.5", own.Entries.Single(e => e.Action == AuditActions.SignIn).ClientAddress);
+        Assert.Null(own.Entries.Single(e => e.Action == AuditActions.RoleChanged).ClientAddress);
+        Assert.Contains(all.Entries, e => e.Action == AuditActions.RoleChanged && e.ClientAddress == "198.51.100.1");
+    }
+
+    [Fact]
     public async Task Purchases_Completions_Cancels_AndAutomaticCancels_AreRecorded_WithoutNumbersOrSmsTexts()
     {
         var (member, _) = await _core.NewUserWithKeyAsync("member@example.com");
