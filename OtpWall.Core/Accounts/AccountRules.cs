@@ -34,6 +34,8 @@ public static class AccountRules
         return identity
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<OtpWallDbContext>()
-            .AddPasswordValidator<PasswordPolicyValidator>();
+            .AddPasswordValidator<PasswordPolicyValidator>()
+            .AddUserValidator<EmailRules>()
+            .AddErrorDescriber<AccountErrors>();
     }
 }

@@ -79,6 +79,37 @@ public sealed class TeamAccessTests : DashboardHostTest
         Assert.Contains(reason, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(255, "An e-mail address is 254 characters at most.")]
+    [InlineData(5007, "An e-mail address is 254 characters at most.")]
+    [InlineData(0, "An e-mail address here may contain only letters, digits and the characters - . _ @ +")]
+    public async Task EmailsThatCannotBeAccounts_AreRefusedWithATrueReason_ThroughThePageAndTheService(int length, string reason)
+    {
+        var (_, adminId) = await Host.RegisterAdministratorAsync();
+        await Host.Services.GetRequiredService<RegistrationService>().SetPolicyAsync(adminId, RegistrationPolicy.Open);
+        var email = length == 0 ? "team!mate@example.com" : new string('a', length - "@example.com".Length) + "@example.com";
+        using var person = Host.NewSession();
+
+        using var response = await person.RegisterAsync(email, Password);
+        var direct = await Host.Services.GetRequiredService<RegistrationService>().RegisterAsync(email, Password, null);
+
+        Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(reason, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Null(direct.User);
+        Assert.Equal(reason, Assert.Single(direct.Errors));
+    }
+
+    [Fact]
+    public async Task AnEmailOf254Characters_IsAccepted()
+    {
+        var (_, adminId) = await Host.RegisterAdministratorAsync();
+        await Host.Services.GetRequiredService<RegistrationService>().SetPolicyAsync(adminId, RegistrationPolicy.Open);
+
+        var registered = await Host.Services.GetRequiredService<RegistrationService>().RegisterAsync(new string('a', 242) + "@example.com", Password, null);
+
+        Assert.NotNull(registered.User);
+    }
+
     [Fact]
     public async Task AClosedInstance_RefusesEvenAValidInvite()
     {
