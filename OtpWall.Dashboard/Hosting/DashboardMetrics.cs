@@ -27,6 +27,12 @@ public sealed class MetricsOptions
 
     /// <summary>Also push metrics over OTLP to this collector when set.</summary>
     public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Blazor's per-component series (renders, parameter updates and events of every component type): thousands of series
+    /// after a working hour, so off unless asked for. Circuit counts are always exported.
+    /// </summary>
+    public bool ComponentMetrics { get; set; }
 }
 
 /// <summary>
@@ -36,6 +42,12 @@ public sealed class MetricsOptions
 public static class DashboardMetrics
 {
     public const string ScrapePath = "/metrics";
+
+    /// <summary>Blazor's meters whose series are per component type (left out unless <see cref="MetricsOptions.ComponentMetrics"/>).</summary>
+    public static readonly IReadOnlySet<string> PerComponentMeters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Lifecycle",
+    };
 
     public static WebApplicationBuilder AddDashboardMetrics(this WebApplicationBuilder builder)
     {
@@ -57,6 +69,8 @@ public static class DashboardMetrics
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
+                if (!options.ComponentMetrics)
+                    metrics.AddView(instrument => PerComponentMeters.Contains(instrument.Meter.Name) ? MetricStreamConfiguration.Drop : null);
                 if (options.Enabled && options.Port is { } port)
                     metrics.AddPrometheusHttpListener(listener =>
                     {

@@ -155,6 +155,29 @@ public sealed partial class MetricsTests
         Assert.Equal(1, Value((await ScrapeAsync(host.RootUri, Token)).Body, "otpwall_circuits"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BlazorsPerComponentSeries_AreLeftOutOfTheScrape_UnlessAskedFor_AndCircuitsStayIn(bool componentMetrics)
+    {
+        await using var host = NewHost(new Dictionary<string, string?> { ["OtpWall:Metrics:ComponentMetrics"] = componentMetrics ? "true" : "false" });
+        using var _ = host.NewSession();
+        // Recorded on Blazor's own meters, as its renderer records every component type's renders and events.
+        using var lifecycle = new System.Diagnostics.Metrics.Meter("Microsoft.AspNetCore.Components.Lifecycle");
+        var renders = lifecycle.CreateHistogram<double>("aspnetcore.components.update_parameters.duration", "s");
+        for (var type = 0; type < 200; type++)
+            renders.Record(0.001, new KeyValuePair<string, object?>("aspnetcore.components.type", $"OtpWall.Dashboard.Component{type}"));
+        using var circuits = new System.Diagnostics.Metrics.Meter("Microsoft.AspNetCore.Components.Server.Circuits");
+        circuits.CreateUpDownCounter<long>("aspnetcore.components.circuit.active").Add(1);
+
+        var (status, scrape) = await ScrapeAsync(host.RootUri, Token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(componentMetrics, scrape.Contains("aspnetcore_components_update_parameters_duration", StringComparison.Ordinal));
+        Assert.Contains("aspnetcore_components_circuit_active", scrape, StringComparison.Ordinal);
+        if (!componentMetrics) Assert.True(scrape.Length < 200 * 1024, $"{scrape.Length} bytes");
+    }
+
     [Fact]
     public async Task OnASeparatePort_TheScrapeIsServedThereOnly()
     {
