@@ -109,6 +109,7 @@ public sealed class SpendingService(
     public async Task<decimal?> LowBalanceThresholdAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.InstanceSettings.AsNoTracking().Select(s => s.TeamLowBalanceThreshold).FirstOrDefaultAsync(cancellationToken);
+        return await db.InstanceSettings.AsNoTracking().Where(s => s.Id == Accounts.InstanceSettings.SingletonId)
+            .Select(s => s.TeamLowBalanceThreshold).SingleOrDefaultAsync(cancellationToken);
     }
 }

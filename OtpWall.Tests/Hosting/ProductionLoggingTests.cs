@@ -40,4 +40,18 @@ public sealed class ProductionLoggingTests
         Assert.Single(lines, l => l.Contains($"Activation {bought.Id} is cancelled", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(bought.Number!, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task OpeningTheTeamUsageApiKeyAndWalletPages_WarnsOfNoQueryWithoutAnOrder()
+    {
+        await using var host = new DashboardHost();
+        var (admin, userId) = await host.RegisterAdministratorAsync();
+        Assert.True((await host.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId)).Saved);
+
+        foreach (var page in new[] { "/admin/team", "/team/usage", "/settings/api-key", "/wallet", "/buy" })
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.GetAsync(page)).StatusCode);
+
+        // EF Core's RowLimitingOperationWithoutOrderByWarning: a First or Single over rows in no defined order.
+        Assert.DoesNotContain(host.Logs.Lines, line => line.Contains("without 'OrderBy'", StringComparison.Ordinal));
+    }
 }
