@@ -110,7 +110,7 @@ public sealed class ApiKeyStorageTests : IAsyncLifetime
     [Fact]
     public async Task TheKey_NeverReachesALogLine_WhenTheAppUsesIt()
     {
-        await using var host = new DashboardHost(_dataDirectory);
+        await using var host = new DashboardHost(_dataDirectory) { TraceLogs = true };
         var (session, userId) = await host.RegisterAdministratorAsync();
         var simulator = host.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>();
         var (raw, _, _) = simulator.CreateAccount(null, 3.00m, null);

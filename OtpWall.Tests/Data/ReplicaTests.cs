@@ -51,6 +51,8 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         ["OtpWall:Upstream:BaseUrl"] = sandbox.ApiBaseUrl.ToString(),
         ["OtpWall:Upstream:MaxRetries"] = "0",
         ["OtpWall:Activations:StartDelay"] = "00:00:00",
+        // What each poller did, for a failure's message.
+        ["Logging:LogLevel:OtpWall"] = "Debug",
     };
 
     // The second replica's: its own data folder, the first one's database.

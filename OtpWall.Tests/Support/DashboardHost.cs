@@ -28,6 +28,18 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>
+    /// Hash passwords as the shipped dashboard does (Identity's default iterations), for the tests that time sign-ins;
+    /// otherwise a test host hashes with few iterations, since every test registers and signs people in.
+    /// </summary>
+    public bool RealPasswordHashing { get; init; }
+
+    /// <summary>PBKDF2 iterations of a test host's password hashes (not the shipped count: see <see cref="RealPasswordHashing"/>).</summary>
+    public const int TestHashIterations = 100;
+
+    /// <summary>Log every category at Trace (for the tests that read the log for secrets); otherwise warnings and errors only.</summary>
+    public bool TraceLogs { get; init; }
+
     /// <summary>Replaces the dashboard's services before it starts (a test's clock, for one).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
@@ -64,16 +76,28 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
         builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");
         builder.UseSetting("OtpWall:Accounts:AttemptsPerMinute", "1000");
-        // Everything is logged, at every level, so tests can check that no secret reaches a log line.
-        builder.UseSetting("Logging:LogLevel:Default", "Trace");
-        builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Trace");
-        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        if (TraceLogs)
+        {
+            // Everything is logged, at every level, so a test can check that no secret reaches a log line.
+            builder.UseSetting("Logging:LogLevel:Default", "Trace");
+            builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Trace");
+            builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        }
+        else
+        {
+            // Warnings and errors only: what a test that does not read the log needs when it fails.
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Logging:LogLevel:System.Net.Http.HttpClient", "Warning");
+            builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Warning");
+        }
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (!RealPasswordHashing)
+            builder.ConfigureTestServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = TestHashIterations));
         if (ConfigureServices is { } configure) builder.ConfigureTestServices(configure);
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();
-            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.SetMinimumLevel(TraceLogs ? LogLevel.Trace : LogLevel.Warning);
             logging.AddProvider(Logs);
         });
     }

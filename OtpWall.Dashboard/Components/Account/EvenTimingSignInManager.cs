@@ -24,12 +24,14 @@ public sealed class EvenTimingSignInManager(
     SessionRegistry sessions,
     AuditLog audit,
     OtpWall.Core.Diagnostics.OtpWallMetrics metrics,
+    IOptions<PasswordHasherOptions> hashing,
     TimeProvider time)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     // A hash made by this server's own hasher, so checking against it takes exactly as long as checking a real one. Made
-    // once per process (a sign-in manager lives for one request, and making a hash costs as much as checking one).
-    private static (ApplicationUser User, string Hash)? s_stand;
+    // once per hashing setup, i.e. per server (a sign-in manager and its hasher live for one request, and making a hash
+    // costs as much as checking one).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PasswordHasherOptions, Tuple<ApplicationUser, string>> s_stands = new();
 
     // Set while a refresh re-issues the cookie (after a password or two-factor change): the session stays the same.
     private bool _refreshing;
@@ -37,7 +39,7 @@ public sealed class EvenTimingSignInManager(
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         if (await UserManager.FindByNameAsync(userName) is { } user) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
-        var (stand, hash) = s_stand ??= MakeStand(UserManager.PasswordHasher);
+        var (stand, hash) = s_stands.GetValue(hashing.Value, _ => MakeStand(UserManager.PasswordHasher));
         UserManager.PasswordHasher.VerifyHashedPassword(stand, hash, password ?? "");
         // Never what was typed: it may be a password typed into the e-mail field.
         metrics.SignInFailed();
@@ -139,9 +141,9 @@ public sealed class EvenTimingSignInManager(
         }
     }
 
-    private static (ApplicationUser, string) MakeStand(IPasswordHasher<ApplicationUser> hasher)
+    private static Tuple<ApplicationUser, string> MakeStand(IPasswordHasher<ApplicationUser> hasher)
     {
         var user = new ApplicationUser { Id = "no-such-user", UserName = "no-such-user" };
-        return (user, hasher.HashPassword(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
+        return Tuple.Create(user, hasher.HashPassword(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
     }
 }
