@@ -64,4 +64,27 @@ public sealed class AuditAndUsagePageTests(SandboxServer sandbox) : DashboardPag
         Assert.DoesNotContain(bought.Activation.Number!, cut.Markup, StringComparison.Ordinal);
         Assert.StartsWith("/team/usage/export.csv?from=", cut.Find("[data-testid=usage-export]").GetAttribute("href"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Usage_WithARangeThatRunsBackwards_KeepsBothFieldsAsChosen_AndSaysSo_UntilItRunsForward()
+    {
+        var cut = Render<UsagePage>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=usage-totals]"));
+        var from = cut.Find("[data-testid=usage-from]").GetAttribute("value")!;
+
+        cut.Find("[data-testid=usage-to]").Change("2001-01-01");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=usage-range-problem]"));
+        Assert.Equal(from, cut.Find("[data-testid=usage-from]").GetAttribute("value"));
+        Assert.Equal("2001-01-01", cut.Find("[data-testid=usage-to]").GetAttribute("value"));
+        Assert.Empty(cut.FindAll("[data-testid=usage-totals]"));
+
+        cut.Find("[data-testid=usage-from]").Change("2000-12-01");
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=usage-totals]"));
+        Assert.Empty(cut.FindAll("[data-testid=usage-range-problem]"));
+        Assert.Equal("2000-12-01", cut.Find("[data-testid=usage-from]").GetAttribute("value"));
+        Assert.Equal("2001-01-01", cut.Find("[data-testid=usage-to]").GetAttribute("value"));
+        Assert.Contains("from=2000-12-01&to=2001-01-01", cut.Find("[data-testid=usage-export]").GetAttribute("href"), StringComparison.Ordinal);
+    }
 }
