@@ -85,8 +85,8 @@ public sealed class TeamKeyService(
     /// <summary>Sets a member's limits as typed (empty: no limit); returns what is wrong with the text, or null when saved.</summary>
     public async Task<string?> SetLimitsAsync(string actingUserId, string userId, string? daily, string? monthly, CancellationToken cancellationToken = default)
     {
-        if (!TryParseAmount(daily, out var day)) return $"The daily limit '{daily}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";
-        if (!TryParseAmount(monthly, out var month)) return $"The monthly limit '{monthly}' is not an amount: use digits with up to two decimals, like 50 or 20.00.";
+        if (!TryParseAmount(daily, out var day)) return "The daily limit " + Amounts.Refusal(daily);
+        if (!TryParseAmount(monthly, out var month)) return "The monthly limit " + Amounts.Refusal(monthly, "50 or 20.00");
         if (day is { } d && month is { } m && d > m) return "The daily limit cannot be above the monthly limit.";
         var problem = await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
         if (problem is null)
@@ -97,7 +97,7 @@ public sealed class TeamKeyService(
 
     public async Task<string?> SetLowBalanceThresholdAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
     {
-        if (!TryParseAmount(typed, out var threshold)) return $"'{typed}' is not an amount: use digits with up to two decimals, like 5 or 2.50.";
+        if (!TryParseAmount(typed, out var threshold)) return Amounts.Refusal(typed);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
         await db.InstanceSettings.ExecuteUpdateAsync(s => s.SetProperty(i => i.TeamLowBalanceThreshold, threshold), cancellationToken);
@@ -107,18 +107,8 @@ public sealed class TeamKeyService(
         return null;
     }
 
-    /// <summary>Reads an amount a person typed: empty is none; otherwise 0 to 1,000,000 with at most two decimals (a comma works as the point).</summary>
-    public static bool TryParseAmount(string? typed, out decimal? amount)
-    {
-        amount = null;
-        if (string.IsNullOrWhiteSpace(typed)) return true;
-        var text = typed.Trim().Replace(',', '.');
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ||
-            value > 1_000_000m || decimal.Round(value, 2) != value)
-            return false;
-        amount = value;
-        return true;
-    }
+    /// <summary>Reads an amount a person typed (see <see cref="Amounts.TryParse"/>).</summary>
+    public static bool TryParseAmount(string? typed, out decimal? amount) => Amounts.TryParse(typed, out amount);
 
     private static string LimitWords(decimal? limit) => limit is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "none";
 
@@ -131,8 +121,12 @@ public sealed class TeamKeyService(
         if (spending is null) db.MemberSpending.Add(spending = new MemberSpending { UserId = userId });
         change(spending);
         await db.SaveChangesAsync(cancellationToken);
+        MemberPolicyChanged?.Invoke(userId);
         return null;
     }
+
+    /// <summary>A member's key mode or limits changed (their user id), in this process: their open pages follow.</summary>
+    public event Action<string>? MemberPolicyChanged;
 
     private async Task EnsureAdministratorAsync(string actingUserId, CancellationToken cancellationToken)
     {

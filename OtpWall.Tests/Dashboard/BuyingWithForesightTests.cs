@@ -179,11 +179,64 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
             Assert.Contains("Your balance is low", bar.Find("[data-testid=appbar-balance]").TextContent, StringComparison.Ordinal);
         });
         Assert.Equal(5.00m, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
-        Assert.Equal("https://otpwall.online/", wallet.Find("[data-testid=wallet-top-up]").GetAttribute("href"));
+        // The sandbox's money is pretend: no top-up link, a way to a fresh balance instead.
+        Assert.Empty(wallet.FindAll("[data-testid=wallet-top-up]"));
+        Assert.Contains("cannot be topped up", wallet.Find("[data-testid=wallet-sandbox-money]").TextContent, StringComparison.Ordinal);
 
         await wallet.Find("input[data-testid=wallet-low-threshold]").ChangeAsync(new ChangeEventArgs { Value = "" });
         await wallet.ClickWhenReadyAsync("[data-testid=wallet-low-threshold-save]");
         bar.WaitForAssertion(() => Assert.Equal("false", bar.Find("[data-testid=appbar-balance]").GetAttribute("data-low")));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1,000.50")]
+    [InlineData("-3")]
+    [InlineData("2.505")]
+    public async Task AWarningLevelThatIsNotAnAmount_IsRefusedWithASentence_AndTheSavedOneStays(string typed)
+    {
+        await Services.GetRequiredService<BuyPreferences>().SetLowBalanceThresholdAsync(UserId, 4.00m);
+        var wallet = Render<WalletPage>();
+        wallet.WaitForAssertion(() => Assert.Equal("4.00", wallet.Find("input[data-testid=wallet-low-threshold]").GetAttribute("value")));
+
+        await wallet.Find("input[data-testid=wallet-low-threshold]").ChangeAsync(new ChangeEventArgs { Value = typed });
+        await wallet.ClickWhenReadyAsync("[data-testid=wallet-low-threshold-save]");
+
+        wallet.WaitForAssertion(() => Assert.Equal("true", wallet.Find("[data-testid=wallet-low-threshold-saved]").GetAttribute("data-refused")));
+        Assert.Equal($"'{typed}' is not an amount: use digits with up to two decimals, like 5 or 2.50. Nothing was changed.",
+            wallet.Find("[data-testid=wallet-low-threshold-saved]").TextContent.Trim());
+        Assert.Equal(4.00m, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
+    }
+
+    [Theory]
+    [InlineData("12,5", 12.50)]
+    [InlineData("12.5", 12.50)]
+    [InlineData(" 7 ", 7.00)]
+    public async Task AWarningLevel_ReadsACommaOrAPointAsTheDecimalSeparator_AsTeamDoes(string typed, double expected)
+    {
+        var wallet = Render<WalletPage>();
+        wallet.WaitForElement("input[data-testid=wallet-low-threshold]");
+
+        await wallet.Find("input[data-testid=wallet-low-threshold]").ChangeAsync(new ChangeEventArgs { Value = typed });
+        await wallet.ClickWhenReadyAsync("[data-testid=wallet-low-threshold-save]");
+
+        var amount = ((decimal)expected).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        wallet.WaitForAssertion(() => Assert.Equal($"Saved: the balance turns into a warning below {amount}.", wallet.Find("[data-testid=wallet-low-threshold-saved]").TextContent.Trim()));
+        Assert.Equal((decimal)expected, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
+        Assert.True(OtpWall.Core.Spending.TeamKeyService.TryParseAmount(typed, out var onTeam) && onTeam == (decimal)expected);
+    }
+
+    [Fact]
+    public async Task AMemberWhoBuysWithTheTeamKeyOnly_IsNotOfferedAPersonalWarningOrTopUp()
+    {
+        // The first person is the administrator: they set themselves to the team key.
+        Assert.Null(await Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SetKeyModeAsync(UserId, UserId, OtpWall.Core.ApiKeys.KeyMode.Team));
+
+        var wallet = Render<WalletPage>();
+
+        wallet.WaitForAssertion(() => wallet.Find("[data-testid=wallet-payer]"));
+        Assert.Empty(wallet.FindAll("[data-testid=wallet-low-threshold]"));
+        Assert.Empty(wallet.FindAll("[data-testid=wallet-top-up]"));
     }
 
     [Fact]
@@ -191,5 +244,21 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
     {
         var bar = Render<AppBarBalance>();
         bar.WaitForAssertion(() => Assert.Contains("No API key", bar.Find("[data-testid=appbar-balance]").TextContent, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The dashboard pointed at the real OTPWALL (no simulator anywhere).</summary>
+public sealed class RealOtpwallWalletTests : DashboardPageContext, IClassFixture<SandboxServer>
+{
+    public RealOtpwallWalletTests(SandboxServer sandbox) : base(sandbox) =>
+        Services.AddSingleton(new OtpWall.Dashboard.SandboxMode.UpstreamMode(IsSandbox: false, InApp: false));
+
+    [Fact]
+    public void Wallet_LinksToOtpwallsTopUpPage_AndSaysNothingOfASandbox()
+    {
+        var wallet = Render<WalletPage>();
+
+        wallet.WaitForAssertion(() => Assert.Equal("https://otpwall.online/", wallet.Find("[data-testid=wallet-top-up]").GetAttribute("href")));
+        Assert.Empty(wallet.FindAll("[data-testid=wallet-sandbox-money]"));
     }
 }
