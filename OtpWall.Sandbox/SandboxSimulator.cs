@@ -30,6 +30,7 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
         lock (_gate)
         {
             _accounts[key] = new Account(amount, currency);
+            _version++;
         }
         return (key, amount, currency);
     }
@@ -72,6 +73,7 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
             var id = (_nextId += random.Next(1, 40)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var activation = new SandboxActivation(id, key, service, country, number, price, now, now + Options.ActivationLifetime, smsDueAt);
             _activations[id] = activation;
+            _version++;
             return activation.ToView();
         }
     }
@@ -114,6 +116,7 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
                 default:
                     throw new SandboxRefusalException(409, "activation_closed", $"The activation is already {Wire(activation.Status)}.");
             }
+            _version++;
             return activation.ToView();
         }
     }
@@ -130,6 +133,7 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
             activation.SmsDueAt = null;
             activation.Status = SandboxStatus.Received;
             activation.Messages.Add(new SandboxSms(time.GetUtcNow(), string.IsNullOrWhiteSpace(text) ? SmsText(activation.Service) : text));
+            _version++;
             return activation.ToView();
         }
     }
@@ -142,6 +146,7 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
             _activations.Clear();
             random.Reset(Options.Seed);
             _nextId = NewIdBase(random);
+            _version++;
         }
     }
 
@@ -163,17 +168,20 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
             activation.Status = SandboxStatus.Received;
             activation.Messages.Add(new SandboxSms(due, SmsText(activation.Service)));
             activation.SmsDueAt = null;
+            _version++;
         }
         if (activation.ExpiresAt > time.GetUtcNow()) return;
         if (activation.Status == SandboxStatus.Waiting)
         {
             activation.Status = SandboxStatus.Expired;
             _accounts[activation.Key].Balance += activation.Price;
+            _version++;
         }
         else if (activation.Status == SandboxStatus.Received)
         {
             // The rental ran out after a code came: the provider closes it as used, and keeps the charge.
             activation.Status = SandboxStatus.Complete;
+            _version++;
         }
     }
 

@@ -56,6 +56,11 @@ public sealed partial class ActivationPoller(
     /// <summary>Polls failing in a row before a card says OTPWALL cannot be reached (about half a minute at the fast pace).</summary>
     internal const int FailuresBeforeProblem = 3;
 
+    /// <summary>What a card says of a number OTPWALL answers "not found" for, again and again (then it can be dismissed).</summary>
+    public const string NotKnownProblem =
+        "OTPWALL no longer knows this number (it answers \"not found\"), so it cannot be followed, completed or cancelled here. " +
+        "Look for it in OTPWALL (in the sandbox, a number from before its books were kept is gone). You can hide it here; it stays in History.";
+
     /// <summary>Starts following an activation that was just bought or changed by its owner (or stops, when it ended).</summary>
     public void Track(Activation activation)
     {
@@ -274,7 +279,9 @@ public sealed partial class ActivationPoller(
         catch (OtpWallException ex)
         {
             tracked.Failures++;
-            if (tracked.Failures >= FailuresBeforeProblem && tracked.Status == ActivationStatus.Waiting)
+            if (tracked.Failures >= FailuresBeforeProblem && ex is OtpWallNotFoundException)
+                await ShowProblemAsync(tracked, NotKnownProblem, cancellationToken);
+            else if (tracked.Failures >= FailuresBeforeProblem && tracked.Status == ActivationStatus.Waiting)
                 await ShowProblemAsync(tracked, $"OTPWALL cannot be reached right now ({ex.Message}), so an SMS may be late to show. The dashboard keeps trying.", cancellationToken);
             if (now < tracked.ExpiresAt + settings.ExpiryGrace) return ActivationUpdates.Backoff(tracked.Failures, now, settings);
             return await RecordAsync(tracked, null, client, key, now, cancellationToken);

@@ -167,14 +167,16 @@ public sealed partial class ActivationService(
     public async Task DismissAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var dismissed = await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown && !a.Dismissed)
-            .Select(a => new { a.ServiceName, a.CountryName }).FirstOrDefaultAsync(cancellationToken);
+        var dismissible = db.Activations.Where(a => a.UserId == userId && a.Id == activationId && !a.Dismissed &&
+                                                    (a.Status == ActivationStatus.OutcomeUnknown || a.FollowProblem == ActivationPoller.NotKnownProblem));
+        var dismissed = await dismissible.Select(a => new { a.ServiceName, a.CountryName, a.Status }).FirstOrDefaultAsync(cancellationToken);
         if (dismissed is null) return;
-        await db.Activations.Where(a => a.UserId == userId && a.Id == activationId && a.Status == ActivationStatus.OutcomeUnknown)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true), cancellationToken);
+        await dismissible.ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true), cancellationToken);
         notifier.Publish(userId, new ActivationChange(activationId, false));
-        await audit.RecordAsync(AuditActions.Dismiss, userId,
-            $"Dismissed a {dismissed.ServiceName} purchase in {dismissed.CountryName} of unknown outcome from the live page.", cancellationToken: CancellationToken.None);
+        await audit.RecordAsync(AuditActions.Dismiss, userId, dismissed.Status == ActivationStatus.OutcomeUnknown
+            ? $"Dismissed a {dismissed.ServiceName} purchase in {dismissed.CountryName} of unknown outcome from the live page."
+            : $"Dismissed a {dismissed.ServiceName} number in {dismissed.CountryName} that OTPWALL no longer knows from the live page.",
+            cancellationToken: CancellationToken.None);
     }
 
     private async Task<BuyResult> BuyOnceAsync(

@@ -44,6 +44,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     public DbSet<Wallet.AccountMovement> AccountMovements => Set<Wallet.AccountMovement>();
 
+    public DbSet<SandboxSnapshot> SandboxSnapshots => Set<SandboxSnapshot>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can. PostgreSQL stores them the same
@@ -157,6 +159,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             movement.Property(m => m.Refunded).HasPrecision(18, 4);
             movement.HasIndex(m => new { m.Account, m.Id });
         });
+
+        builder.Entity<SandboxSnapshot>().Property(s => s.Id).ValueGeneratedNever();
 
         builder.Entity<InstanceSettings>().HasData(new InstanceSettings { Id = Accounts.InstanceSettings.SingletonId });
     }

@@ -159,6 +159,25 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     }
 
     [Fact]
+    public async Task ANumberOtpwallNoLongerKnows_SaysSo_AndCanBeDismissed_StayingInHistory()
+    {
+        var (userId, key) = await _core.NewUserWithKeyAsync("forgotten@example.com");
+        var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
+        // OTPWALL forgets the number (as the sandbox did on a restart before it kept its books); the key still works.
+        sandbox.Simulator.Reset();
+        sandbox.Simulator.CreateAccount(key.Reveal(), 10m, null);
+
+        for (var poll = 0; poll < ActivationPoller.FailuresBeforeProblem; poll++) await PollAfterAsync(TimeSpan.FromSeconds(40));
+        var card = (await _core.Get<ActivationQueries>().GetAsync(userId, bought.Id))!;
+        await Activations.DismissAsync(userId, bought.Id);
+
+        Assert.Equal(ActivationPoller.NotKnownProblem, card.FollowProblem);
+        Assert.True(card.CanDismiss);
+        Assert.DoesNotContain(bought.Id, (await _core.Get<ActivationQueries>().LiveAsync(userId)).Select(a => a.Id));
+        Assert.Contains(bought.Id, (await _core.Get<ActivationQueries>().HistoryAsync(userId, new HistoryFilter(), 0, 10)).Items.Select(a => a.Id));
+    }
+
+    [Fact]
     public async Task WhenTheKeyThatBoughtANumberCannotBeDecrypted_TheCardSaysSo()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("unreadable@example.com");

@@ -154,9 +154,63 @@ public sealed class SandboxControlAccessTests : DashboardHostTest
     }
 }
 
-/// <summary>The in-app simulator forgets its accounts on a restart; the keys the dashboard keeps get theirs back.</summary>
+/// <summary>The in-app simulator's books outlive a restart: balances, numbers and their SMS are as they were.</summary>
 public sealed class SandboxRestartTests
 {
+    [Fact]
+    public async Task AfterARestart_BalancesAndOpenNumbersAreAsBefore_AndANumberStillGetsItsCodeAndCompletes()
+    {
+        var data = DashboardHost.NewDataDirectory();
+        string userId, key;
+        ActivationView bought;
+        decimal balance;
+        await using (var before = new DashboardHost(data))
+        {
+            (_, userId) = await before.RegisterAdministratorAsync();
+            Assert.True((await before.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId)).Saved);
+            key = (await before.Services.GetRequiredService<ApiKeyVault>().GetAsync(userId)).Key!.Reveal();
+            bought = (await before.Services.GetRequiredService<ActivationService>().BuyAsync(
+                userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
+            balance = before.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().GetBalance(key).Balance;
+            Assert.True(balance < 25.00m);
+        }
+
+        await using (var after = new DashboardHost(data))
+        {
+            using var _ = after.NewSession(); // starts the server, and with it the sandbox's books
+            var simulator = after.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>();
+
+            Assert.Equal(balance, simulator.GetBalance(key).Balance);
+            Assert.Equal(OtpWall.Sandbox.SandboxStatus.Waiting, simulator.GetActivation(key, bought.UpstreamId!).Status);
+            simulator.DeliverSms(bought.UpstreamId!, "Telegram code: 55555");
+            var activations = after.Services.GetRequiredService<ActivationService>();
+            await Eventually.EqualAsync("55555", async () => (await after.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, bought.Id))?.Code, 15_000);
+            Assert.True((await activations.CompleteAsync(userId, bought.Id)).Confirmed);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.Drop(data);
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheSandboxsBooks_AreKeptEncrypted_WithNoKeyInClear()
+    {
+        await using var host = new DashboardHost();
+        var (_, userId) = await host.RegisterAdministratorAsync();
+        Assert.True((await host.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId)).Saved);
+        var key = (await host.Services.GetRequiredService<ApiKeyVault>().GetAsync(userId)).Key!.Reveal();
+
+        await Eventually.EqualAsync(true, async () =>
+        {
+            await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>().CreateDbContextAsync();
+            return db.SandboxSnapshots.Any();
+        });
+        await using var check = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>().CreateDbContextAsync();
+        var stored = check.SandboxSnapshots.Single().Protected;
+        Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("balance", stored, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task AfterARestart_ThePersonalAndTheTeamKeysSandboxAccounts_AreBack()
     {

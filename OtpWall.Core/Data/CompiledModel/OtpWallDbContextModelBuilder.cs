@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1c1efc29-0593-4e7e-a409-18355f516817"), entityTypeCount: 21)
+            : base(skipDetectChanges: false, modelId: new Guid("dc020904-5109-4be3-9b88-899ca1aa45d0"), entityTypeCount: 22)
         {
         }
 
@@ -36,6 +36,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var storedApiKey = StoredApiKeyEntityType.Create(this);
             var teamApiKey = TeamApiKeyEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
+            var sandboxSnapshot = SandboxSnapshotEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
             var accountMovement = AccountMovementEntityType.Create(this);
 
@@ -73,6 +74,7 @@ namespace OtpWall.Core.Data.CompiledModel
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
+            SandboxSnapshotEntityType.CreateAnnotations(sandboxSnapshot);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);
             AccountMovementEntityType.CreateAnnotations(accountMovement);
 
