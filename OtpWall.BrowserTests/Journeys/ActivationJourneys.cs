@@ -48,6 +48,63 @@ public sealed class ActivationJourneys(SiteFixture site) : BrowserTest(site), IC
     });
 
     [Fact]
+    public Task ACodeArrivingWhileBuyIsOpen_IsAnnounced_WithALinkToItsCard_AndEveryPagesTitleCountsCodesWaiting() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("elsewhere");
+        var page = member.Page;
+        var row = await member.BuyByTypingAsync("Disc", "Discord", "Germ", "Germany (DE)");
+        var id = (await row.GetAttributeAsync("data-activation-id"))!;
+        await member.GoToAsync("buy");
+        await Expect(page).ToHaveTitleAsync("Buy a number · OTPWALL Dashboard");
+
+        await Site.DeliverSmsAsync(id, "Your Discord security code is: 904512");
+
+        var message = page.Locator(".mud-snackbar", new() { HasText = "Discord code: 904512" });
+        await Expect(message).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await Expect(page).ToHaveTitleAsync("(1 code waiting) Buy a number · OTPWALL Dashboard");
+        // Another page, and a page loaded afresh, still count it.
+        await page.GetByTestId("nav-history").ClickAsync();
+        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(1 code waiting\) History"));
+        await page.ReloadAsync();
+        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex(@"^\(1 code waiting\) History"));
+        await member.GoToAsync("buy");
+        await Site.DeliverSmsAsync((await BuyAnotherAsync(member)), "Your Discord security code is: 111222");
+        var show = page.Locator(".mud-snackbar", new() { HasText = "Discord code: 111222" }).GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Show" });
+        await show.ClickAsync();
+        await page.WaitForURLAsync("**/activations**");
+        await Expect(page).ToHaveTitleAsync("(2 codes waiting) Live activations · OTPWALL Dashboard");
+
+        foreach (var card in await page.GetByTestId("activation-complete").AllAsync()) await card.ClickAsync();
+        await Expect(page).ToHaveTitleAsync("Live activations · OTPWALL Dashboard");
+    });
+
+    [Fact]
+    public Task ThePairChosenOnBuy_SurvivesAReload_AsAfterALostConnection() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("reloader");
+        var page = member.Page;
+        await member.GoToAsync("buy");
+        await Buying.PickAsync(page, "buy-service", "WhatsA", "WhatsApp");
+        await Buying.PickAsync(page, "buy-country", "Brazi", "Brazil (BR)");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("service=whatsapp.*country=BR|country=BR.*service=whatsapp"));
+
+        await page.ReloadAsync();
+        await Person.WaitUntilInteractiveAsync(page);
+
+        await Expect(page.GetByTestId("buy-service")).ToHaveValueAsync("WhatsApp");
+        await Expect(page.GetByTestId("buy-country")).ToHaveValueAsync("Brazil (BR)");
+        await Expect(page.GetByTestId("buy-submit")).ToBeEnabledAsync();
+    });
+
+    private static async Task<string> BuyAnotherAsync(Person member)
+    {
+        var row = await member.BuyByTypingAsync("Disc", "Discord", "Germ", "Germany (DE)");
+        var id = (await row.GetAttributeAsync("data-activation-id"))!;
+        await member.GoToAsync("buy");
+        return id;
+    }
+
+    [Fact]
     public Task CancellingAWaitingNumber_BringsTheBalanceBack() => JourneyAsync(async () =>
     {
         var member = await MemberWithSandboxKeyAsync("canceller");

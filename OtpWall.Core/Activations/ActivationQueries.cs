@@ -25,7 +25,10 @@ public sealed record ServiceSummary(string Service, string ServiceName, int Acti
 /// <summary>Reads of a user's activations. Every query is scoped to the user it is given.</summary>
 public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
 {
-    /// <summary>What the live page shows: open activations, outcome-unknown ones not yet dismissed, and those closed in the last 15 minutes.</summary>
+    /// <summary>
+    /// What the live page shows: open activations, outcome-unknown ones not yet dismissed, and those closed in the last 15
+    /// minutes; open ones first (newest first), then those to look into, then the finished ones.
+    /// </summary>
     public async Task<IReadOnlyList<ActivationView>> LiveAsync(string userId, CancellationToken cancellationToken = default)
     {
         var recently = time.GetUtcNow() - TimeSpan.FromMinutes(15);
@@ -34,7 +37,14 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
             .Where(a => a.UserId == userId && !a.Dismissed &&
                         (a.ClosedAt == null || a.ClosedAt > recently || a.Status == ActivationStatus.OutcomeUnknown))
             .OrderByDescending(a => a.CreatedAt).Take(100).ToListAsync(cancellationToken);
-        return [.. rows.Select(ActivationView.From)];
+        return [.. rows.OrderBy(a => a.Status.IsFinal() ? 2 : a.Status == ActivationStatus.OutcomeUnknown ? 1 : 0).Select(ActivationView.From)];
+    }
+
+    /// <summary>How many of the person's codes are waiting to be used: numbers that received a code and are still open.</summary>
+    public async Task<int> CodesWaitingAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Activations.CountAsync(a => a.UserId == userId && a.Status == ActivationStatus.Received && a.Code != null, cancellationToken);
     }
 
     public async Task<ActivationView?> GetAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)

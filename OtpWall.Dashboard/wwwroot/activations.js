@@ -1,13 +1,22 @@
-// What the live activations page asks of the browser: its preferences, and announcing a code (tab title, sound, notification).
+// What every signed-in page asks of the browser about codes: preferences, the title's count of codes waiting to be
+// used, a sound and a desktop notification when one arrives; and the Live page's countdowns.
 window.otpwallActivations = (function () {
     var storageKey = "otpwall-activation-preferences";
-    var titleBeforeCode = null;
+    var waiting = 0;
+    var prefix = /^\(\d+ codes? waiting\) /;
 
-    function restoreTitle() {
-        if (titleBeforeCode !== null) { document.title = titleBeforeCode; titleBeforeCode = null; }
-        return true;
+    // The count stays in front of whatever title a page sets (Blazor sets it on every navigation), until the codes are used.
+    function applyTitle() {
+        var base = document.title.replace(prefix, "");
+        var wanted = waiting > 0 ? "(" + waiting + (waiting === 1 ? " code" : " codes") + " waiting) " + base : base;
+        if (document.title !== wanted) document.title = wanted;
     }
-    window.addEventListener("focus", restoreTitle);
+    new MutationObserver(applyTitle).observe(document.head, { subtree: true, childList: true, characterData: true });
+
+    function preferences() {
+        try { return JSON.parse(localStorage.getItem(storageKey)) || { sound: false, notify: false }; }
+        catch (e) { return { sound: false, notify: false }; }
+    }
 
     // The cards' countdowns, from the expiry the server wrote (data-expires, ms since 1970), as ActivationCard words
     // them. The text node Blazor rendered is updated in place, so that its own later updates still land.
@@ -36,25 +45,24 @@ window.otpwallActivations = (function () {
     }
 
     return {
-        preferences: function () {
-            try { return JSON.parse(localStorage.getItem(storageKey)) || { sound: false, notify: false }; }
-            catch (e) { return { sound: false, notify: false }; }
-        },
-        savePreferences: function (preferences) {
-            localStorage.setItem(storageKey, JSON.stringify(preferences));
+        preferences: preferences,
+        savePreferences: function (saved) {
+            localStorage.setItem(storageKey, JSON.stringify(saved));
             return true;
         },
         askNotificationPermission: async function () {
             if (!("Notification" in window)) return "unsupported";
             return await Notification.requestPermission();
         },
-        // No code is waiting to be used any more (completed, cancelled, closed): the tab title stops announcing one.
-        codesHandled: restoreTitle,
-        codeArrived: function (code, service, sound, notify) {
-            if (titleBeforeCode === null) titleBeforeCode = document.title;
-            document.title = "(" + code + ") " + service + " code · OTPWALL";
-            if (sound) { try { beep(); } catch (e) { } }
-            if (notify && "Notification" in window && Notification.permission === "granted" && !document.hasFocus()) {
+        codesWaiting: function (count) {
+            waiting = count;
+            applyTitle();
+            return true;
+        },
+        codeArrived: function (code, service) {
+            var chosen = preferences();
+            if (chosen.sound) { try { beep(); } catch (e) { } }
+            if (chosen.notify && "Notification" in window && Notification.permission === "granted" && !document.hasFocus()) {
                 new Notification(service + " code: " + code, { body: "Open the dashboard to copy it.", tag: "otpwall-code-" + code });
             }
             return true;

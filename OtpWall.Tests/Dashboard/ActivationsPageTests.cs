@@ -76,6 +76,8 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
     {
         var bought = await BuyAsync(UserId);
         var cut = Render<ActivationsPage>();
+        // What the layout puts on every page: announcing codes.
+        Render<OtpWall.Dashboard.Components.Layout.CodeAnnouncer>();
         cut.WaitForElement("[data-testid=activation-row]");
 
         await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "G-482913 is your Google verification code.");
@@ -89,8 +91,9 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         Assert.Equal("G-482913 is your Google verification code.", cut.Find("[data-testid=activation-sms]").TextContent.Trim());
         Assert.NotEmpty(cut.FindAll("[data-testid=activation-complete]"));
         Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));
-        // Announced right after the code is shown.
+        // Announced right after the code is shown: sound and notification as chosen, and the title counts it.
         cut.WaitForAssertion(() => Assert.Equal("482913", JSInterop.VerifyInvoke("otpwallActivations.codeArrived").Arguments[0]));
+        cut.WaitForAssertion(() => Assert.Equal(1, JSInterop.Invocations["otpwallActivations.codesWaiting"][^1].Arguments[0]));
     }
 
     [Fact]
@@ -100,6 +103,8 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 123456");
         await PollRoundAsync();
         var cut = Render<ActivationsPage>();
+        Render<OtpWall.Dashboard.Components.Layout.CodeAnnouncer>();
+        cut.WaitForAssertion(() => Assert.Equal(1, JSInterop.Invocations["otpwallActivations.codesWaiting"][^1].Arguments[0]));
 
         await cut.ClickWhenReadyAsync("[data-testid=activation-complete]");
 
@@ -107,7 +112,7 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         Assert.Empty(cut.FindAll("[data-testid=activation-complete]"));
         Assert.Equal("Completed", cut.Find("[data-testid=activation-status]").TextContent.Trim());
         // The code is used: the tab title stops announcing it.
-        Assert.NotEmpty(JSInterop.Invocations["otpwallActivations.codesHandled"]);
+        cut.WaitForAssertion(() => Assert.Equal(0, JSInterop.Invocations["otpwallActivations.codesWaiting"][^1].Arguments[0]));
     }
 
     [Fact]
