@@ -29,6 +29,7 @@ public sealed partial class SessionAndAuditJourneys(SiteFixture site) : BrowserT
 
         await other.WaitForURLAsync("**/Account/Login**", new() { Timeout = 5000 });
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the other tab left after {clock.Elapsed.TotalSeconds:0.0} s");
+        await Expect(other.GetByTestId("login-ended")).ToHaveTextAsync("You signed out in another tab of this browser.");
         await Expect(other.GetByTestId("login-submit")).ToBeVisibleAsync();
         foreach (var path in SignedInPages)
         {
@@ -82,6 +83,9 @@ public sealed partial class SessionAndAuditJourneys(SiteFixture site) : BrowserT
         await dialog.GetByTestId("confirm-yes").ClickAsync();
         await Expect(row.GetByTestId("member-status")).ToHaveTextAsync("Disabled");
         await member.Page.WaitForURLAsync("**/Account/Login**", new() { Timeout = 5000 });
+        // The member's tab says why it is at sign-in, before they try anything.
+        await Expect(member.Page.GetByTestId("login-ended")).ToHaveTextAsync(
+            "An administrator disabled your account, so you were signed out. Ask them to enable it again.");
 
         await admin.Page.GetByTestId("nav-audit").ClickAsync();
         await Person.WaitUntilInteractiveAsync(admin.Page);

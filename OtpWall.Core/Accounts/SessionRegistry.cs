@@ -53,6 +53,13 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
         return open;
     }
 
+    /// <summary>Why a session ended ("account disabled", "signed out everywhere", …), or null while it is open or unknown.</summary>
+    public async Task<string?> EndReasonAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.UserSessions.Where(s => s.Id == sessionId && s.EndedAt != null).Select(s => s.EndReason).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>Where a session signed in from, for what it does later when no request is at hand.</summary>
     public async Task<string?> ClientAddressAsync(string sessionId, CancellationToken cancellationToken = default)
     {

@@ -23,6 +23,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
     private readonly IOptions<AccountSecurityOptions> _securityOptions;
     private readonly SessionRegistry _sessions;
     private volatile bool _ended;
+    private string? _endedSessionId;
 
     public IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
@@ -54,6 +55,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
         EndHere();
         return false;
     }
+
+    /// <summary>The id of this tab's session once it has ended (for why it ended), else null.</summary>
+    public Task<string?> EndedSessionIdAsync() => Task.FromResult(_ended ? _endedSessionId : null);
 
     /// <summary>The session id the tab's cookie carried, for where it signed in from.</summary>
     public async Task<string?> SessionIdAsync() => (await GetAuthenticationStateAsync()).User.FindFirstValue(SessionRegistry.ClaimType);
@@ -90,6 +94,8 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
     private void EndHere()
     {
         if (_ended) return;
+        var state = GetAuthenticationStateAsync();
+        _endedSessionId = state.IsCompletedSuccessfully ? state.Result.User.FindFirstValue(SessionRegistry.ClaimType) : null;
         _ended = true;
         SetAuthenticationState(s_signedOut);
     }
