@@ -75,8 +75,12 @@ public sealed class RegistrationService(
         await audit.RecordAsync(AuditActions.Registered, user.Id,
             decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
         if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
+        Registered?.Invoke(user.Id);
         return new RegistrationResult(user, []);
     }
+
+    /// <summary>Someone joined (their user id), in this process: an open Team page shows them and their used invite.</summary>
+    public event Action<string>? Registered;
 
     public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)
     {

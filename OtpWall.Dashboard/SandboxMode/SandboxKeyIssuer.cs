@@ -5,18 +5,24 @@ using OtpWall.Sandbox;
 namespace OtpWall.Dashboard.SandboxMode;
 
 /// <summary>The one-click sandbox key: a fresh simulated account with a starting balance, saved as the user's key.</summary>
-public sealed class SandboxKeyIssuer(UpstreamMode mode, IServiceProvider services, ApiKeyService apiKeys, IOptions<SandboxModeOptions> options)
+public sealed class SandboxKeyIssuer(
+    UpstreamMode mode, IServiceProvider services, ApiKeyService apiKeys, OtpWall.Core.Spending.TeamKeyService teamKeys, IOptions<SandboxModeOptions> options)
 {
     /// <summary>Only when this app serves the simulator.</summary>
     public bool IsAvailable => mode.InApp;
 
     public decimal StartingBalance => options.Value.StartingBalance;
 
-    public async Task<KeySaveResult> IssueAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<KeySaveResult> IssueAsync(string userId, CancellationToken cancellationToken = default) =>
+        await apiKeys.SaveAsync(userId, NewAccount(), cancellationToken);
+
+    /// <summary>The same for the team key, saved by an administrator (<paramref name="actingUserId"/>), with the same checks as a typed one.</summary>
+    public async Task<KeySaveResult> IssueTeamKeyAsync(string actingUserId, CancellationToken cancellationToken = default) =>
+        await teamKeys.SaveAsync(actingUserId, NewAccount(), cancellationToken);
+
+    private string NewAccount()
     {
         if (!IsAvailable) throw new InvalidOperationException("Sandbox keys exist only in sandbox mode.");
-        var simulator = services.GetRequiredService<SandboxSimulator>();
-        var (key, _, _) = simulator.CreateAccount(null, options.Value.StartingBalance, null);
-        return await apiKeys.SaveAsync(userId, key, cancellationToken);
+        return services.GetRequiredService<SandboxSimulator>().CreateAccount(null, options.Value.StartingBalance, null).Key;
     }
 }

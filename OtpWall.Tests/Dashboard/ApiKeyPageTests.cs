@@ -191,4 +191,19 @@ public sealed class SandboxKeyButtonTests(SandboxServer sandbox) : DashboardPage
         Assert.Equal(StoredKeyState.Available, saved.State);
         Assert.DoesNotContain(saved.Key!.Reveal(), cut.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OnTheTeamPage_ASandboxTeamKey_IsSavedInOneClick_WithTheStartingBalance()
+    {
+        var cut = Render<OtpWall.Dashboard.Components.Pages.Team.TeamPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No team key saved", cut.Find("[data-testid=teamkey-status]").TextContent, StringComparison.Ordinal));
+
+        await cut.ClickWhenReadyAsync("[data-testid=teamkey-sandbox]");
+
+        cut.WaitForAssertion(() => Assert.Contains("Team key saved", cut.Find("[data-testid=teamkey-feedback]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("25.00 USD", cut.Find("[data-testid=teamkey-balance]").TextContent, StringComparison.Ordinal));
+        var saved = await Services.GetRequiredService<TeamKeyVault>().GetAsync();
+        Assert.Equal(StoredKeyState.Available, saved.State);
+        Assert.DoesNotContain(saved.Key!.Reveal(), cut.Markup, StringComparison.Ordinal);
+    }
 }

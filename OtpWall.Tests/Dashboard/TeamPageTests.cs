@@ -26,6 +26,24 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
     }
 
     [Fact]
+    public async Task AnInviteUsedWhileTheTeamPageIsOpen_ShowsAsUsed_WithTheNewMember_WithoutAReload()
+    {
+        var cut = Render<TeamPage>();
+        await cut.ClickWhenReadyAsync("[data-testid=invite-create]");
+        var link = cut.WaitForElement("[data-testid=invite-link]").GetAttribute("value")!;
+        var token = Uri.UnescapeDataString(link[(link.IndexOf("invite=", StringComparison.Ordinal) + "invite=".Length)..]);
+        cut.WaitForAssertion(() => Assert.Contains("Waiting, expires", cut.Find("[data-testid=invite-row]").TextContent, StringComparison.Ordinal));
+
+        Assert.NotNull((await Services.GetRequiredService<RegistrationService>().RegisterAsync("joiner@example.com", "another long passphrase", token)).User);
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("Used by joiner@example.com", cut.Find("[data-testid=invite-row]").TextContent, StringComparison.Ordinal);
+            cut.Find("[data-testid=member-row][data-email='joiner@example.com']");
+        });
+    }
+
+    [Fact]
     public async Task DisablingAMember_AsksFirst_ChangesTheirStatus_AndTheAdministratorCannotDisableThemselves()
     {
         await RegisterMemberAsync();
