@@ -12,10 +12,17 @@ internal static class StatusText
         _ => For(activation.Status),
     };
 
+    /// <summary>The statuses a person filters by, in the order a number goes through them; "unknown" last.</summary>
+    public static IReadOnlyList<ActivationStatus> InLifeOrder { get; } =
+    [
+        ActivationStatus.Buying, ActivationStatus.Waiting, ActivationStatus.Received, ActivationStatus.Completed, ActivationStatus.Cancelled,
+        ActivationStatus.Expired, ActivationStatus.OutcomeUnknown, ActivationStatus.Unknown,
+    ];
+
     public static string For(ActivationStatus status) => status switch
     {
         ActivationStatus.Waiting => "Waiting for SMS",
-        ActivationStatus.Received => "SMS received",
+        ActivationStatus.Received => "Code received",
         ActivationStatus.Completed => "Completed",
         ActivationStatus.Cancelled => "Cancelled",
         ActivationStatus.Expired => "Expired",
