@@ -49,6 +49,10 @@ public sealed class BuyingWithForesightJourneys(SiteFixture site) : BrowserTest(
         await member.GoToAsync("history");
         await Expect(page.GetByTestId("history-net")).ToBeVisibleAsync();
         var spentBefore = await page.GetByTestId("history-net").TextContentAsync();
+        // At 1280 beside the menu the list fits its area: no sideways scrolling, "Buy again" in view.
+        Assert.True(await page.EvaluateAsync<bool>("[...document.querySelectorAll('.table-scroll')].every(t => t.scrollWidth <= t.clientWidth)"),
+            "a History table scrolls sideways at 1280");
+        await Expect(page.GetByTestId("history-buy-again").First).ToBeInViewportAsync();
         await page.GetByTestId("history-buy-again").First.ClickAsync();
         await page.WaitForURLAsync(new Regex("/buy\\?service=whatsapp&country=GB", RegexOptions.IgnoreCase));
         await Person.WaitUntilInteractiveAsync(page);
