@@ -96,6 +96,23 @@ public sealed class ActivationJourneys(SiteFixture site) : BrowserTest(site), IC
         await Expect(page.GetByTestId("buy-submit")).ToBeEnabledAsync();
     });
 
+    [Fact]
+    public Task ATypoInThePicker_OffersTheNearestName_AndAClickOnItChoosesIt() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("typo");
+        var page = member.Page;
+        await member.GoToAsync("buy");
+        var service = page.GetByTestId("buy-service");
+        await service.ClickAsync();
+        await service.PressSequentiallyAsync("Snapchatt", new() { Delay = 40 });
+
+        var suggestion = page.GetByTestId("buy-did-you-mean");
+        await Expect(suggestion).ToHaveTextAsync("Did you mean Snapchat?");
+        await suggestion.ClickAsync();
+
+        await Expect(service).ToHaveValueAsync("Snapchat");
+    });
+
     private static async Task<string> BuyAnotherAsync(Person member)
     {
         var row = await member.BuyByTypingAsync("Disc", "Discord", "Germ", "Germany (DE)");

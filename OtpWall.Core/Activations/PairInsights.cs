@@ -40,6 +40,16 @@ public sealed record PairInsight(
         return string.Join(" · ", parts);
     }
 
+    /// <summary>The same figures in words, for a tooltip or a screen reader: what each part of <see cref="Summary"/> means.</summary>
+    public string Explained()
+    {
+        var parts = new List<string>(3);
+        if (LastPriceText is { } price) parts.Add($"last paid {price}");
+        if (SuccessPercent is { } percent) parts.Add($"{percent} of last week's numbers got a code");
+        if (MedianTimeToCode is { } median) parts.Add($"a code came in {Duration(median)} (median)");
+        return parts.Count == 0 ? "" : "On this instance: " + string.Join(", ", parts) + ".";
+    }
+
     public static string Duration(TimeSpan span) => span.TotalSeconds < 60
         ? $"{Math.Max(1, (int)Math.Round(span.TotalSeconds))} s"
         : span.TotalMinutes < 60 ? $"{(int)Math.Round(span.TotalMinutes)} min" : $"{span.TotalHours:0.#} h";

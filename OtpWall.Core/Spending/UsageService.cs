@@ -30,8 +30,17 @@ public sealed class Money
 
     public decimal In(string? currency) => _amounts.GetValueOrDefault(currency ?? "");
 
-    public override string ToString() => IsZero ? "0.00" : string.Join(" + ", _amounts.Where(a => a.Value != 0)
-        .Select(a => a.Value.ToString("0.00", CultureInfo.InvariantCulture) + (a.Key.Length == 0 ? "" : " " + a.Key)));
+    public override string ToString() => Text(null);
+
+    /// <summary>As a table writes it: "3.61 USD", and nothing as "0.00 USD" (in <paramref name="zeroCurrency"/>) beside it.</summary>
+    public string Text(string? zeroCurrency) => IsZero
+        ? "0.00" + (string.IsNullOrEmpty(zeroCurrency) ? "" : " " + zeroCurrency)
+        : string.Join(" + ", _amounts.Where(a => a.Value != 0)
+            .Select(a => a.Value.ToString("0.00", CultureInfo.InvariantCulture) + (a.Key.Length == 0 ? "" : " " + a.Key)));
+
+    /// <summary>The first currency any of these amounts is in (to write the others' zeros in), or null.</summary>
+    public static string? CurrencyOf(params Money[] amounts) =>
+        amounts.SelectMany(m => m._amounts.Keys).FirstOrDefault(k => k.Length > 0);
 }
 
 /// <summary>

@@ -172,4 +172,14 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
 
         Assert.Equal(["DE", "GB", "BR"], alternatives.Select(a => a.Country));
     }
+
+    [Fact]
+    public void AChipsFigures_AreExplainedInWords_ForItsTooltip()
+    {
+        var insight = new PairInsight("telegram", "PK", 0.96m, "USD", Finished: 4, GotCode: 2, MedianTimeToCode: TimeSpan.FromSeconds(6), LastNoNumbersAt: null);
+
+        Assert.Equal("0.96 USD · 50% · 6 s", insight.Summary());
+        Assert.Equal("On this instance: last paid 0.96 USD, 50% of last week's numbers got a code, a code came in 6 s (median).", insight.Explained());
+        Assert.Equal("", new PairInsight("telegram", "PK", null, null, 0, 0, null, null).Explained());
+    }
 }

@@ -59,6 +59,8 @@ public sealed class AuditAndUsagePageTests(SandboxServer sandbox) : DashboardPag
         Assert.Equal("1", person.QuerySelector("[data-testid=usage-bought]")!.TextContent);
         Assert.Equal($"{bought.Activation!.Price:0.00} USD", person.QuerySelector("[data-testid=usage-own-spent]")!.TextContent);
         Assert.Equal("0", cut.Find("[data-testid=usage-row][data-email='idle@example.com'] [data-testid=usage-bought]").TextContent);
+        // Nothing spent is written in the same currency as what was spent beside it.
+        Assert.Equal("0.00 USD", cut.Find("[data-testid=usage-row][data-email='idle@example.com'] [data-testid=usage-own-spent]").TextContent);
         Assert.Contains("1", cut.Find("[data-testid=usage-totals]").TextContent, StringComparison.Ordinal);
         cut.Find("[data-testid=usage-chart]");
         Assert.DoesNotContain(bought.Activation.Number!, cut.Markup, StringComparison.Ordinal);

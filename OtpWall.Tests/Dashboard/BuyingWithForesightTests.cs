@@ -229,12 +229,15 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
     [Fact]
     public async Task AMemberWhoBuysWithTheTeamKeyOnly_IsNotOfferedAPersonalWarningOrTopUp()
     {
-        // The first person is the administrator: they set themselves to the team key.
-        Assert.Null(await Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SetKeyModeAsync(UserId, UserId, OtpWall.Core.ApiKeys.KeyMode.Team));
+        // The first person is the administrator: they save a team key and set themselves to it.
+        var teamKeys = Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>();
+        Assert.True((await teamKeys.SaveAsync(UserId, (await Sandbox.NewAccountAsync(6.00m)).Reveal())).Saved);
+        Assert.Null(await teamKeys.SetKeyModeAsync(UserId, UserId, OtpWall.Core.ApiKeys.KeyMode.Team));
 
         var wallet = Render<WalletPage>();
 
-        wallet.WaitForAssertion(() => wallet.Find("[data-testid=wallet-payer]"));
+        // Once the page knows who pays (the team balance shows), it offers no personal warning or top-up.
+        wallet.WaitForAssertion(() => Assert.Equal("6.00 USD", wallet.Find("[data-testid=wallet-team-balance]").TextContent.Trim()));
         Assert.Empty(wallet.FindAll("[data-testid=wallet-low-threshold]"));
         Assert.Empty(wallet.FindAll("[data-testid=wallet-top-up]"));
     }
