@@ -69,3 +69,8 @@ window.otpwallActivations = (function () {
         }
     };
 })();
+
+// The layout's question on a navigation: does the menu drawer cover the page here (a phone, below 960 px)?
+window.otpwallLayout = {
+    coversPage: function () { return window.matchMedia("(max-width: 959.98px)").matches; }
+};
