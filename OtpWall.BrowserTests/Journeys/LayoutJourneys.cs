@@ -32,6 +32,26 @@ public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClass
     });
 
     [Fact]
+    public Task OnAPhone_ChoosingAPageInTheMenu_ClosesTheMenu() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("phone-menu");
+        var phone = await OnAPhoneAsync(member);
+        var page = phone.Page;
+        await Person.WaitUntilInteractiveAsync(page);
+        var history = page.GetByTestId("nav-history");
+        // The menu covers the page when open on a phone: opened with ☰ if it is not.
+        if (await page.EvaluateAsync<bool>("!document.querySelector('[data-testid=nav-history]') || document.querySelector('[data-testid=nav-history]').getBoundingClientRect().right <= 0"))
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the menu" }).ClickAsync();
+        await Expect(history).ToBeInViewportAsync();
+
+        await history.ClickAsync();
+
+        // An in-app navigation (no page load): the address changes, the menu slides away.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/history$"));
+        await Expect(page.GetByTestId("nav-history")).Not.ToBeInViewportAsync();
+    });
+
+    [Fact]
     public Task OnAPhone_HistoryAndTeamFitTheScreen_AndHistorysFiltersFoldAway() => JourneyAsync(async () =>
     {
         var admin = await AdministratorAsync();
