@@ -74,7 +74,13 @@ public sealed class ActivationJourneys(SiteFixture site) : BrowserTest(site), IC
         await page.WaitForURLAsync("**/activations**");
         await Expect(page).ToHaveTitleAsync("(2 codes waiting) Live activations · OTPWALL Dashboard");
 
-        foreach (var card in await page.GetByTestId("activation-complete").AllAsync()) await card.ClickAsync();
+        // Completed one at a time (a completed card moves down among the finished ones): the count goes, then the prefix.
+        var complete = page.GetByTestId("activation-complete");
+        await complete.First.ClickAsync();
+        await Expect(complete).ToHaveCountAsync(1);
+        await Expect(page).ToHaveTitleAsync("(1 code waiting) Live activations · OTPWALL Dashboard");
+        await complete.First.ClickAsync();
+        await Expect(complete).ToHaveCountAsync(0);
         await Expect(page).ToHaveTitleAsync("Live activations · OTPWALL Dashboard");
     });
 
