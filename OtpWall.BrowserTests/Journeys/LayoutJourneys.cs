@@ -52,6 +52,37 @@ public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClass
     });
 
     [Fact]
+    public Task AccountAndSecurity_HasTheSameBarAndMenu_OnAPhoneBehindTheMenuButton() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("account-layout");
+        await member.Page.GotoAsync("Account/Manage");
+        // Wide: the menu beside the page, the balance in the bar, the account menu signs out.
+        await Expect(member.Page.GetByTestId("appbar-balance")).ToContainTextAsync("USD");
+        await Expect(member.Page.GetByTestId("nav-history")).ToBeInViewportAsync();
+        await Expect(member.Page.GetByTestId("nav-account")).ToHaveAttributeAsync("aria-current", "page");
+
+        var phone = await OnAPhoneAsync(member);
+        var page = phone.Page;
+        await page.GotoAsync("Account/Manage/ChangePassword");
+        await Expect(page.GetByTestId("appbar-balance")).ToContainTextAsync("USD");
+        // No strip of links cut off at the edge: the menu waits behind ☰ and covers the page when opened.
+        await Expect(page.GetByTestId("nav-history")).Not.ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the menu" }).ClickAsync();
+        await Expect(page.GetByTestId("nav-history")).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("nav-history")).Not.ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show or hide the menu" }).ClickAsync();
+        await page.GetByTestId("nav-history").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/history$"));
+
+        // The account menu of these pages signs out as every page's does.
+        await page.GotoAsync("Account/Manage");
+        await phone.SignOutAsync();
+    });
+
+    [Fact]
     public Task OnAPhone_HistoryAndTeamFitTheScreen_AndHistorysFiltersFoldAway() => JourneyAsync(async () =>
     {
         var admin = await AdministratorAsync();
