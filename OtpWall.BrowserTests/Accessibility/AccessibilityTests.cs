@@ -115,6 +115,44 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         await Expect(page.GetByTestId("buy-submit")).ToBeDisabledAsync();
     });
 
+    [Fact]
+    public Task EscapeInAPickerWhoseTextWasErased_PutsBackThePreviousChoice_LeavingItEmptyClearsIt() => JourneyAsync(async () =>
+    {
+        var member = await MemberWithSandboxKeyAsync("escape");
+        var page = member.Page;
+        await member.GoToAsync("buy");
+        await Buying.PickAsync(page, "buy-service", "Telegr", "Telegram");
+        await Buying.PickAsync(page, "buy-country", "Pakist", "Pakistan (PK)");
+        var service = page.GetByTestId("buy-service");
+        var buy = page.GetByTestId("buy-submit");
+        await Expect(buy).ToHaveTextAsync("Buy Telegram · Pakistan", new() { IgnoreCase = true });
+
+        // Erased, then Escape: the edit is undone, the pair is still chosen.
+        await service.ClickAsync();
+        await service.PressAsync("Control+A");
+        await service.PressAsync("Backspace");
+        await Expect(buy).ToBeDisabledAsync();
+        await service.PressAsync("Escape");
+        await Expect(service).ToHaveValueAsync("Telegram");
+        await Expect(buy).ToHaveTextAsync("Buy Telegram · Pakistan", new() { IgnoreCase = true });
+        await Expect(buy).ToBeEnabledAsync();
+
+        // Erased and left: the choice is cleared on purpose, and a later Escape does not bring it back.
+        await service.PressAsync("Control+A");
+        await service.PressAsync("Backspace");
+        await TabToAsync(page, "buy-quantity");
+        await page.GetByTestId("buy-quantity").PressAsync("ArrowUp");
+        await Expect(page.GetByTestId("buy-quantity")).ToHaveValueAsync("2");
+        await service.FocusAsync();
+        await service.PressAsync("Escape");
+        // Events reach the server in order: once the quantity has gone up again, the Escape has been handled.
+        await TabToAsync(page, "buy-quantity");
+        await page.GetByTestId("buy-quantity").PressAsync("ArrowUp");
+        await Expect(page.GetByTestId("buy-quantity")).ToHaveValueAsync("3");
+        await Expect(service).ToHaveValueAsync("");
+        await Expect(buy).ToBeDisabledAsync();
+    });
+
     private static async Task<IEnumerable<string>> AuditAsync(IPage page, string path, string state)
     {
         await page.GotoAsync(path);
