@@ -146,22 +146,30 @@ public sealed class LayoutJourneys(SiteFixture site) : BrowserTest(site), IClass
     });
 
     [Fact]
-    public Task AMessage_NeverCoversTheCountdownOfACardAtTheBottomRightOfTheScreen() => JourneyAsync(async () =>
+    public Task OnAPhone_WhatACopyOrCancelCameTo_IsSaidInItsCard_AndCoversNoOtherCardsButtons() => JourneyAsync(async () =>
     {
         var member = await MemberWithSandboxKeyAsync("hurried");
-        var row = await member.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
-        var countdown = row.GetByTestId("activation-countdown");
-        // A short window puts the card's countdown at the bottom right, where a message would appear in a corner.
-        var top = (await countdown.BoundingBoxAsync())!.Y;
-        await member.Page.SetViewportSizeAsync(1280, (int)top + 40);
+        var first = await member.BuyByTypingAsync("Tele", "Telegram", "Pakis", "Pakistan (PK)");
+        var firstId = (await first.GetAttributeAsync("data-activation-id"))!;
+        await member.BuyByTypingAsync("Disc", "Discord", "Germ", "Germany (DE)");
+        await Site.DeliverSmsAsync(firstId, "Telegram code: 48213");
+        var phone = await OnAPhoneAsync(member);
+        var page = phone.Page;
+        await Person.WaitUntilInteractiveAsync(page);
+        var withCode = page.Locator($"[data-testid=activation-row][data-activation-id='{firstId}']");
+        var other = page.Locator($"[data-testid=activation-row]:not([data-activation-id='{firstId}'])");
+        await Expect(withCode.GetByTestId("activation-code")).ToHaveTextAsync("48213");
+        // The card whose buttons matter next is the last one on the screen, where a message in a corner appeared.
+        await page.SetViewportSizeAsync(390, (int)(await other.GetByTestId("activation-cancel").BoundingBoxAsync())!.Y + 60);
 
-        await row.GetByTestId("activation-copy-number").ClickAsync();
+        await withCode.GetByTestId("activation-copy").ClickAsync();
+        await Expect(withCode.GetByTestId("activation-said")).ToHaveTextAsync("Code copied.");
+        // Nothing lies over the other card's button: a trial click fails when another element would take the click.
+        await other.GetByTestId("activation-cancel").ClickAsync(new() { Trial = true, Timeout = 2000 });
 
-        var message = member.Page.Locator(".mud-snackbar").Filter(new() { HasText = "Number copied" });
-        await Expect(message).ToBeVisibleAsync();
-        var (a, b) = ((await message.BoundingBoxAsync())!, (await countdown.BoundingBoxAsync())!);
-        var overlaps = a.X < b.X + b.Width && b.X < a.X + a.Width && a.Y < b.Y + b.Height && b.Y < a.Y + a.Height;
-        Assert.False(overlaps, $"The message ({a.X},{a.Y} {a.Width}×{a.Height}) covers the countdown ({b.X},{b.Y} {b.Width}×{b.Height}).");
+        await other.GetByTestId("activation-cancel").ClickAsync();
+        await Expect(other.GetByTestId("activation-said")).ToHaveTextAsync("Cancelled. OTPWALL refunds the price.");
+        await withCode.GetByTestId("activation-copy").ClickAsync(new() { Trial = true, Timeout = 2000 });
     });
 
     // Nothing scrolls sideways, and each element a person needs is inside the 390 px the phone shows.

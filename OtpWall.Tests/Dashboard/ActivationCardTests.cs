@@ -77,7 +77,7 @@ public sealed class ActivationCardTests : BunitContext
     public async Task CopyWithoutCode_CopiesTheNumberWithoutItsCountryCode()
     {
         (string Text, string What)? copied = null;
-        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.Waiting, "433462985")).Add(c => c.Copy, c => copied = c));
+        var cut = Render<ActivationCard>(p => p.Add(c => c.Activation, Card(ActivationStatus.Waiting, "433462985")).Add(c => c.Copy, c => copied = (c.Text, c.What)));
 
         await cut.Find("[data-testid=activation-copy-local]").ClickAsync(new());
 

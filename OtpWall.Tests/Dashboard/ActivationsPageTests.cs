@@ -144,6 +144,28 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
 
         cut.WaitForAssertion(() => Assert.Equal("cancelled", cut.Find("[data-testid=activation-row]").GetAttribute("data-status")));
         Assert.Empty(cut.FindAll("[data-testid=activation-cancel]"));
+        // Said in the card that was cancelled, not in a message over the rest of the page.
+        Assert.Equal("Cancelled. OTPWALL refunds the price.", cut.Find("[data-testid=activation-row] [data-testid=activation-said]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task CopyingACode_IsSaidInItsOwnCard_ForAFewSeconds()
+    {
+        var first = await BuyAsync(UserId);
+        await Sandbox.DeliverSmsAsync(first.UpstreamId!, "Your code is 123456");
+        var second = await BuyAsync(UserId, "telegram");
+        await Sandbox.DeliverSmsAsync(second.UpstreamId!, "Your code is 654321");
+        await PollRoundAsync();
+        var cut = Render<ActivationsPage>();
+        var firstCard = $"[data-testid=activation-row][data-activation-id='{first.UpstreamId}']";
+
+        await cut.ClickWhenReadyAsync($"{firstCard} [data-testid=activation-copy]");
+
+        cut.WaitForAssertion(() => Assert.Equal("Code copied.", cut.Find($"{firstCard} [data-testid=activation-said]").TextContent.Trim()));
+        Assert.Single(cut.FindAll("[data-testid=activation-said]"));
+        Assert.Equal("123456", JSInterop.Invocations["navigator.clipboard.writeText"][^1].Arguments[0]);
+        Time.Advance(TimeSpan.FromSeconds(5));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=activation-said]")));
     }
 
     [Fact]

@@ -44,7 +44,9 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
     {
         var registration = Services.GetRequiredService<RegistrationService>();
         await registration.SetPolicyAsync(UserId, RegistrationPolicy.Open);
-        return (await registration.RegisterAsync(email, "another long passphrase", null)).User!.Id;
+        var registered = await registration.RegisterAsync(email, "another long passphrase", null);
+        Assert.True(registered.Succeeded, string.Join(" ", registered.Errors));
+        return registered.User!.Id;
     }
 
     [Fact]
@@ -116,6 +118,25 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
         await keeping;
 
         Assert.Equal(first, (await Services.GetRequiredService<TeamKeyVault>().GetAsync()).Key);
+    }
+
+    [Fact]
+    public async Task ARefusedLimit_IsSaidUnderItsRow_AndTakesAwayTheSavedMessageStillShowing()
+    {
+        await MemberAsync("member@example.com");
+        await MemberAsync("second@example.com");
+        var cut = Render<TeamPage>();
+        var snackbar = Services.GetRequiredService<MudBlazor.ISnackbar>();
+        cut.WaitForAssertion(() => cut.Find("[data-email='member@example.com'] [data-testid=member-keymode]"));
+
+        await cut.Find("[data-email='member@example.com'] [data-testid=member-keymode]").ChangeAsync(new() { Value = "Team" });
+        cut.WaitForAssertion(() => Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "member@example.com buys with the team key."));
+        await cut.Find("[data-email='member@example.com'] [data-testid=member-budget-month]").ChangeAsync(new() { Value = "lots" });
+
+        cut.WaitForAssertion(() => Assert.Contains("member@example.com: The monthly limit 'lots' is not an amount",
+            cut.Find("[data-email='member@example.com'] + tr [data-testid=error-message]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(snackbar.ShownSnackbars);
+        Assert.Single(cut.FindAll("[data-testid=error-message]"));
     }
 
     [Fact]
