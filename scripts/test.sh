@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log=$(mktemp)
+# Where the time goes: each stage's wall-clock seconds, printed at the end (README, "Where the time goes").
+stages=""
+stage_started=$SECONDS
+stage_done() { stages="$stages$(printf '%-44s %4ds' "$1" $((SECONDS - stage_started)))\n"; stage_started=$SECONDS; }
 published=$(mktemp -d /tmp/otpwall-published.XXXXXX)
 chmod 755 "$published" # the publish check runs the app as an unprivileged user when run as root
 source scripts/postgres.sh
@@ -26,6 +30,7 @@ rm -rf artifacts/browser
 
 dotnet build OtpWall.sln --nologo -v q 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+stage_done "build"
 if [ "$status" -eq 0 ]; then
   # The five-minute working day (a browser journey that mostly waits for SMS at a person's pace) runs beside the rest.
   workday_log=$(mktemp)
@@ -39,6 +44,7 @@ if [ "$status" -eq 0 ]; then
   tee -a "$log" <"$workday_log"
   rm -f "$workday_log"
 fi
+stage_done "SQLite: xUnit/bUnit, browser journeys, workday"
 
 # The same Core and dashboard tests again on PostgreSQL (a throwaway cluster: scripts/postgres.sh), without those of
 # SQLite's own files and those that touch no database; then the replicas journey: two dashboards on that PostgreSQL
@@ -71,6 +77,7 @@ if [ "$status" -eq 0 ]; then
     status=1
   fi
 fi
+stage_done "PostgreSQL pass and replicas journey"
 
 if [ -n "$(ls -A artifacts/browser 2>/dev/null)" ]; then
   echo "Browser test failures: screenshots and HTML in $(pwd)/artifacts/browser"
@@ -91,6 +98,7 @@ else
   status=1
 fi
 tail -n 20 "$log"
+stage_done "publish check"
 
 # The alert rules: promtool (Debian's prometheus package) checks them and runs their unit tests; one more test.
 if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -106,6 +114,7 @@ else
   echo "alert rules (promtool): FAILED$(command -v promtool >/dev/null 2>&1 || echo ' (promtool is missing: run as root once to install the prometheus package)')"
   cat "$log"
 fi
+stage_done "alert rules"
 
 # The benchmark harness, with small numbers: it must run and print its table (the figures are not judged here).
 if OTPWALL_PUBLISH_DIR="$published/app" bash scripts/bench.sh --quick >"$log" 2>&1 && grep -q '^| Cold start to the sign-in page' "$log"; then
@@ -118,5 +127,7 @@ else
   tail -n 30 "$log"
 fi
 
+stage_done "bench harness (--quick)"
+printf "Where the time went (wall clock):\n$stages"
 echo "$passed passed, $failed failed"
 exit "$status"
