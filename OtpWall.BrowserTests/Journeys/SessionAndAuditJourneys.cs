@@ -12,7 +12,7 @@ public sealed partial class SessionAndAuditJourneys(SiteFixture site) : BrowserT
     private static readonly string[] SignedInPages = ["buy", "activations", "history"];
 
     [Fact]
-    public Task SigningOutInOneTab_SendsTheOtherTabToSignIn_WithinFiveSeconds_AndItCanNoLongerBuyOrCancel() => JourneyAsync(async () =>
+    public Task SigningOutInOneTab_SendsTheOtherTabToSignIn_WithinFiveSeconds_ItsPagesStayClosed_AndNothingWasBoughtOrCancelled() => JourneyAsync(async () =>
     {
         var member = await MemberWithSandboxKeyAsync("two-tabs");
         var row = await member.BuyByTypingAsync("Teleg", "Telegram", "Pakis", "Pakistan (PK)");

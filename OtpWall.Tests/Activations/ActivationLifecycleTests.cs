@@ -7,6 +7,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Activations;
 
 /// <summary>Buy → SMS → code → complete or cancel, through the sandbox over HTTP, with the poller driven by a fake clock.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

@@ -6,6 +6,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Activations;
 
 /// <summary>The one poller: its pace, its patience with errors and rate limits, and its memory across restarts.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Discord = new("discord", "Discord");

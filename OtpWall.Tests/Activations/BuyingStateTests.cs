@@ -2,10 +2,12 @@ using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Catalogue;
 using OtpWall.Tests.Support;
+using OtpWall.BrowserTests.Support;
 
 namespace OtpWall.Tests.Activations;
 
 /// <summary>A purchase on its way shows as Buying… in every tab, from the click until OTPWALL answers, and never vanishes.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");
@@ -33,7 +35,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
         await sandbox.SetFaultsAsync(new { latencyMs = 1500, pathContains = slowPart });
 
         var purchase = _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
-        var buying = await Eventually(async () => (await _core.Get<ActivationQueries>().LiveAsync(userId)).SingleOrDefault());
+        var buying = await Eventually.ValueAsync(async () => (await _core.Get<ActivationQueries>().LiveAsync(userId)).SingleOrDefault(), "the purchase shows as Buying");
 
         Assert.Equal(ActivationStatus.Buying, buying.Status);
         Assert.False(buying.CanAttach);
@@ -73,15 +75,5 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
         Assert.Empty(await _core.Get<ActivationQueries>().LiveAsync(userId));
         await sandbox.ClearFaultsAsync();
         Assert.Equal(sent, await sandbox.RequestCountAsync("POST /number"));
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T?>> read) where T : class
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await read() is { } value) return value;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("It never showed.");
     }
 }

@@ -10,6 +10,7 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Activations;
 
 /// <summary>The CSV download of the running dashboard.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class HistoryExportTests : DashboardHostTest
 {
     private async Task<ActivationView> BuyAsync(string userId, Service service, Country country)

@@ -12,6 +12,7 @@ namespace OtpWall.Tests.Activations;
 /// A purchase the server never learned the end of (it stopped mid-purchase), and numbers the poller cannot follow:
 /// the person is told what happened and what to check, and can hand the dashboard the OTPWALL id to follow it.
 /// </summary>
+[Trait("Database", "BothEngines")]
 public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Discord = new("discord", "Discord");
@@ -141,7 +142,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     }
 
     [Fact]
-    public async Task WhenOtpwallCannotBeReached_TheCardSaysSo_AndStopsSayingItOnceItAnswers()
+    public async Task WhenOtpwallCannotBeReached_TheActivationCarriesTheProblemForItsCard_AndLosesItOnceOtpwallAnswers()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("outage@example.com");
         var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
@@ -178,7 +179,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     }
 
     [Fact]
-    public async Task WhenTheKeyThatBoughtANumberCannotBeDecrypted_TheCardSaysSo()
+    public async Task WhenTheKeyThatBoughtANumberCannotBeDecrypted_TheActivationCarriesThatProblemForItsCard()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("unreadable@example.com");
         var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;

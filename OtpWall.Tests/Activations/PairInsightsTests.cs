@@ -8,6 +8,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Activations;
 
 /// <summary>What the team's own purchases say about a pair before anyone pays: last price, success, time to code, no numbers.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));

@@ -9,6 +9,7 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.ApiKeys;
 
 /// <summary>A saved key is encrypted at rest, survives restarts, and belongs to one user only.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class ApiKeyStorageTests : IAsyncLifetime
 {
     private static readonly OtpWallApiKey Key = OtpWallApiKey.Parse("Qx7Lm2Vb9Nc4Kd8Jf3Hg6Tr1Ys5Pw0Za");

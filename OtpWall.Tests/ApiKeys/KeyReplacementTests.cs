@@ -9,6 +9,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.ApiKeys;
 
 /// <summary>A person replaces or removes their key while numbers it bought are still open: nothing they paid for is orphaned.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class KeyReplacementTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

@@ -12,6 +12,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Audit;
 
 /// <summary>The audit log: what is recorded and what never is, that it cannot be changed, how it pages and prunes.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

@@ -12,6 +12,7 @@ namespace OtpWall.Tests.Audit;
 /// begins before time does, the last day of 9999 has no next day. Every page and export answers them with what the
 /// range holds, never an error.
 /// </summary>
+[Trait("Database", "BothEngines")]
 public sealed class CalendarEdgeTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly DateOnly FirstDay = DateOnly.MinValue;

@@ -48,8 +48,7 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
         cut.WaitForAssertion(() => Assert.Equal("false", cut.Find("[data-testid=activations-autocancel]").GetAttribute("aria-checked")));
         // Saved right after the switch moved (the switch does not wait for the database).
         var preferences = Services.GetRequiredService<BuyPreferences>();
-        for (var attempt = 0; attempt < 100 && await preferences.AutoCancelUnansweredAsync(UserId); attempt++) await Task.Delay(50);
-        Assert.False(await preferences.AutoCancelUnansweredAsync(UserId));
+        await Eventually.EqualAsync(false, () => preferences.AutoCancelUnansweredAsync(UserId), everyMs: 50);
         // A page opened later shows the saved choice once it has loaded.
         var later = Render<ActivationsPage>();
         later.WaitForAssertion(() => Assert.Contains("No activations right now", later.Markup, StringComparison.Ordinal));

@@ -14,6 +14,7 @@ namespace OtpWall.Tests.Data;
 /// left alone without EF Core, and a database that cannot be prepared keeps every request waiting on an error, not on
 /// missing tables.
 /// </summary>
+[Trait("Database", "BothEngines")]
 public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<SandboxServer>
 {
     private ServiceProvider NewServices(string dataDirectory)

@@ -6,6 +6,7 @@ namespace OtpWall.Tests.Data;
 
 /// <summary>On PostgreSQL the database-size gauge reports the server's size of the dashboard's database (no file to measure).</summary>
 [Collection(MetricsRunAlone.Name)]
+[Trait("Database", "BothEngines")]
 public sealed class PostgreSqlStorageGaugeTests
 {
     [PostgreSqlFact]

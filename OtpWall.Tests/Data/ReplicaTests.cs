@@ -10,6 +10,7 @@ using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Data.PostgreSql;
 using OtpWall.Tests.Support;
+using OtpWall.BrowserTests.Support;
 
 namespace OtpWall.Tests.Data;
 
@@ -18,6 +19,7 @@ namespace OtpWall.Tests.Data;
 /// other sees; the gates hold across them; exactly one polls. The multi-process journey behind Caddy is in
 /// scripts/replicas-check.sh.
 /// </summary>
+[Trait("Database", "BothEngines")]
 public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");
@@ -150,7 +152,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var key = await sandbox.NewAccountAsync();
         await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, key);
         _b.StartServer();
-        await Until(() => Polling(_a) ^ Polling(_b), "one replica polls");
+        await Eventually.TrueAsync(() => Polling(_a) ^ Polling(_b), "one replica polls");
         Assert.True(Polling(_a) ^ Polling(_b));
         var (poller, other) = Polling(_a) ? (_a, _b) : (_b, _a);
         await other.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
@@ -171,10 +173,10 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.Equal(BuyOutcome.Bought, first.Outcome);
         // Followed by the polling replica only: it reads the number from OTPWALL, the replica that bought it keeps nothing to poll.
         var statusReads = $"GET /activation/{first.Activation!.UpstreamId}/status";
-        await Until(async () => await sandbox.RequestCountAsync(statusReads) > 0, "the polling replica follows the number bought on the other");
+        await Eventually.TrueAsync(async () => await sandbox.RequestCountAsync(statusReads) > 0, "the polling replica follows the number bought on the other");
         Assert.True(Following(poller) == 1 && Following(other) == 0, Diagnosis(poller, other));
         await sandbox.DeliverSmsAsync(first.Activation!.UpstreamId!, "Your Telegram code is 48213");
-        await Until(() => published.ContainsKey("page"), "the code reaches the other replica's page");
+        await Eventually.TrueAsync(() => published.ContainsKey("page"), "the code reaches the other replica's page");
         Assert.True(Stopwatch.GetElapsedTime(published["poller"], published["page"]) < TimeSpan.FromSeconds(1));
         Assert.Equal("48213", (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, first.Activation.Id))!.Code);
 
@@ -182,8 +184,8 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var second = await other.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         await poller.DisposeAsync();
         await sandbox.DeliverSmsAsync(second.Activation!.UpstreamId!, "Your Telegram code is 90417");
-        await Until(async () => (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, second.Activation.Id))!.Code == "90417",
-            "the other replica takes the polling over", TimeSpan.FromSeconds(15));
+        await Eventually.TrueAsync(async () => (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, second.Activation.Id))!.Code == "90417",
+            "the other replica takes the polling over", timeoutMs: 15_000);
         Assert.True(Polling(other));
     }
 
@@ -199,7 +201,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
     {
         var (_, userId) = await _a.RegisterAdministratorAsync();
         await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
-        await Until(() => Polling(_a), "the first replica takes the lease");
+        await Eventually.TrueAsync(() => Polling(_a), "the first replica takes the lease");
         Assert.Equal(BuyOutcome.Bought, (await _a.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Outcome);
 
         // B's clocks run slower than its timers (a machine's timers and clocks are not one: a wait may end a
@@ -234,16 +236,4 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
     private static long Following(DashboardHost host) => host.Services.GetRequiredService<ActivationPoller>().OpenByStatus().Sum(s => s.Count);
 
     private static bool Polling(DashboardHost host) => host.Services.GetRequiredService<ActivationPoller>().IsPolling;
-
-    private static Task Until(Func<bool> condition, string what, TimeSpan? within = null) => Until(() => Task.FromResult(condition()), what, within);
-
-    private static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)((within ?? TimeSpan.FromSeconds(10)).TotalSeconds * Stopwatch.Frequency);
-        while (!await condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Not within the time: {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

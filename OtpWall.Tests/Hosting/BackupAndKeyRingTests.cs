@@ -11,6 +11,7 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Hosting;
 
 [Trait("Database", "SqliteOnly")] // the archive holds otpwall.db and the keys folder; with PostgreSQL: pg_dump
+[Trait("Database", "BothEngines")]
 public sealed class BackupAndKeyRingTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = DashboardHost.NewDataDirectory();

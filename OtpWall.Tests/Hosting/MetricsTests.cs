@@ -141,7 +141,7 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
-    public async Task OpenTabs_AreCountedAsCircuits()
+    public async Task TheCircuitsGauge_CountsCircuitsOpenedAndNotYetClosed()
     {
         await using var host = NewHost();
         host.StartServer();

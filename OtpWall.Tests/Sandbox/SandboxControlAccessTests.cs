@@ -158,6 +158,7 @@ public sealed class SandboxControlAccessTests : DashboardHostTest
 public sealed class SandboxRestartTests
 {
     [Fact]
+    [Trait("Database", "BothEngines")] // the sandbox's books are in the database on PostgreSQL
     public async Task AfterARestart_BalancesAndOpenNumbersAreAsBefore_AndANumberStillGetsItsCodeAndCompletes()
     {
         var data = DashboardHost.NewDataDirectory();
@@ -193,6 +194,7 @@ public sealed class SandboxRestartTests
     }
 
     [Fact]
+    [Trait("Database", "BothEngines")] // the sandbox's books are in the database on PostgreSQL
     public async Task TheSandboxsBooks_AreKeptEncrypted_WithNoKeyInClear()
     {
         await using var host = new DashboardHost();
@@ -212,6 +214,7 @@ public sealed class SandboxRestartTests
     }
 
     [Fact]
+    [Trait("Database", "BothEngines")] // the sandbox's books are in the database on PostgreSQL
     public async Task AfterARestart_ThePersonalAndTheTeamKeysSandboxAccounts_AreBack()
     {
         var data = DashboardHost.NewDataDirectory();

@@ -9,6 +9,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Spending;
 
 /// <summary>Team-key limits per member: what counts as spent, when a period resets, and that nobody gets past one by racing.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");
@@ -197,7 +198,7 @@ public sealed class SpendingOptionsTests
         Assert.Empty(new SpendingOptions { TimeZone = zone }.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())));
 
     [Fact]
-    public void AnUnknownTimeZone_StopsTheStart_WithASentenceThatNamesIt()
+    public void AnUnknownTimeZone_FailsTheOptionsValidation_WithASentenceThatNamesIt()
     {
         var problem = Assert.Single(new SpendingOptions { TimeZone = "Mars/Olympus_Mons" }.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())));
 

@@ -13,6 +13,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Spending;
 
 /// <summary>The team's own OTPWALL account: who may spend from it, with which key each number is followed, and what it cost.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");
@@ -210,7 +211,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         // and each one's "balance before minus after" would include the other's price. They take turns instead.
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
         var one = BuyWithTeamKeyAsync(first);
-        await Task.Delay(100);
+        await RefundDuringPurchases.OnItsWayAsync(one, _core.Get<IDbContextFactory<OtpWallDbContext>>(), first);
         var results = await Task.WhenAll(one, BuyWithTeamKeyAsync(second));
 
         Assert.All(results, r => Assert.Equal((BuyOutcome.Bought, TelegramInPakistan, false), (r.Outcome, r.Activation!.Price, r.Activation.PriceEstimated)));
@@ -229,7 +230,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
         var buying = BuyWithTeamKeyAsync(buyer);
-        await Task.Delay(50);
+        await RefundDuringPurchases.OnItsWayAsync(buying, _core.Get<IDbContextFactory<OtpWallDbContext>>(), buyer);
         Assert.True((await Activations.CancelAsync(canceller, cheap.Id)).Confirmed); // refunded while the purchase measures
         var bought = await buying;
 

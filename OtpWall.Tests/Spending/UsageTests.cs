@@ -10,6 +10,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Spending;
 
 /// <summary>Usage per member: what was bought, what delivered a code, what was spent and refunded on which key.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class UsageTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

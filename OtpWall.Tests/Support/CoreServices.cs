@@ -36,7 +36,9 @@ public sealed class CoreServices : IAsyncDisposable
         SandboxServer sandbox, TimeProvider time, string? dataDirectory = null, IDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
-        AddTo(services, dataDirectory ?? DashboardHost.NewDataDirectory(), sandbox, time, settings);
+        var folder = dataDirectory ?? DashboardHost.NewDataDirectory();
+        TestDatabase.SeedSqlite(folder);
+        AddTo(services, folder, sandbox, time, settings);
         var provider = services.BuildServiceProvider();
         await provider.PrepareOtpWallDatabaseAsync();
         return new CoreServices(provider, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataDirectoryOptions>>().Value.DataDirectory,

@@ -72,6 +72,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         // Run from the build output, as `dotnet run` does: package assets (MudBlazor) come from the static web assets manifest.
         builder.UseStaticWebAssets();
         builder.UseSetting("OtpWall:DataDirectory", DataDirectory);
+        TestDatabase.SeedSqlite(DataDirectory);
         foreach (var (key, value) in TestDatabase.SettingsFor(DataDirectory)) builder.UseSetting(key, value);
         builder.UseSetting("OtpWall:Sandbox:Enabled", "true");
         builder.UseSetting("OtpWall:Sandbox:NoSmsRate", "1");

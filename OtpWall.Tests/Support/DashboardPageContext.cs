@@ -50,6 +50,7 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await Sandbox.ClearFaultsAsync();
+        TestDatabase.SeedSqlite(_dataDirectory);
         await Services.PrepareOtpWallDatabaseAsync();
         var registered = await Services.GetRequiredService<RegistrationService>().RegisterAsync("person@example.com", "correct horse battery staple", null);
         UserId = registered.User!.Id;

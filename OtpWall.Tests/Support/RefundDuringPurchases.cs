@@ -31,8 +31,7 @@ internal static class RefundDuringPurchases
         while (teammatesNumbers.Count > 0 && refusal.Length == 0)
         {
             var purchase = buying.BuyAsync(member, Guid.NewGuid(), WhatsApp, UnitedKingdom, Payer.Team);
-            // On its way once its "Buying…" row is written (its balance is being read): then the teammate cancels.
-            await Eventually.EqualAsync(true, async () => purchase.IsCompleted || await IsBuyingAsync(databases, member), everyMs: 20);
+            await OnItsWayAsync(purchase, databases, member);
             var cancel = cancelling.CancelAsync(teammate, teammatesNumbers.Dequeue());
             var result = await purchase;
             Assert.True((await cancel).Confirmed);
@@ -41,6 +40,10 @@ internal static class RefundDuringPurchases
         }
         return (bought, refusal);
     }
+
+    /// <summary>Waits until <paramref name="purchase"/> is on its way: its "Buying…" row is written and its balance is being read.</summary>
+    public static Task OnItsWayAsync(Task purchase, IDbContextFactory<OtpWallDbContext> databases, string member) =>
+        Eventually.EqualAsync(true, async () => purchase.IsCompleted || await IsBuyingAsync(databases, member), everyMs: 20);
 
     private static async Task<bool> IsBuyingAsync(IDbContextFactory<OtpWallDbContext> databases, string member)
     {
