@@ -3,7 +3,8 @@
 # OTPWALL stand-in, with a latency fault), people, keys and open activations seeded through the product's own
 # services, then one markdown table: poll intervals and CPU/memory at 200, 1,000 and 2,000 activations and 0 or 150 ms
 # round trips, SMS-to-screen time in Chromium, memory per open tab, cold start beside the .NET template, first-page bytes.
-# Usage: scripts/bench.sh [--quick]   (--quick: small N and short windows, to prove the harness works; CI runs it)
+# Usage: scripts/bench.sh [--quick] [--publish-only]   (--quick: small N and short windows, to prove the harness works;
+# CI runs it. --publish-only: publish the sandbox and the harness into $OTPWALL_BENCH_DIR and stop, for a later run.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -16,6 +17,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 echo "Publishing (Release)…" >&2
+# OTPWALL_BENCH_DIR: where the sandbox and the harness are (or are to be) published, so that the test command publishes
+# them beside its PostgreSQL pass and measures later.
+parts=${OTPWALL_BENCH_DIR:-$work}
+[ -f "$parts/sandbox/OtpWall.Sandbox.dll" ] || dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$parts/sandbox" --nologo -v quiet >&2
+[ -f "$parts/bench/OtpWall.Bench.dll" ] || dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$parts/bench" --nologo -v quiet >&2
+if [[ " $* " == *" --publish-only "* ]]; then exit 0; fi
 # The dashboard as the Dockerfile publishes it: for this architecture, precompiled (ReadyToRun).
 rid=linux-$(case "$(uname -m)" in aarch64 | arm64) echo arm64 ;; *) echo x64 ;; esac)
 # OTPWALL_PUBLISH_DIR: the dashboard already published that way (the test command's publish check did it).
@@ -25,8 +32,6 @@ else
   dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/app" \
     --nologo -v quiet >&2
 fi
-dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$work/sandbox" --nologo -v quiet >&2
-dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$work/bench" --nologo -v quiet >&2
 # The .NET 10 Blazor Web App template with Individual accounts, published the same way: the yardstick for cold start.
 # --quick (the test command) proves the harness and skips it: its cold-start row has no comparison.
 template=()
@@ -38,4 +43,4 @@ if [[ " $* " != *" --quick "* ]]; then
 fi
 
 echo "Measuring…" >&2
-dotnet "$work/bench/OtpWall.Bench.dll" --app "$work/app" --sandbox "$work/sandbox" "${template[@]}" "$@"
+dotnet "$parts/bench/OtpWall.Bench.dll" --app "$work/app" --sandbox "$parts/sandbox" "${template[@]}" "$@"

@@ -19,6 +19,8 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
 
     private static readonly string[] SignedInPages = [.. MemberPages, "admin/team", "team/usage", "team/audit"];
 
+    // Times nothing: scripts/test.sh runs it beside the xUnit tests, not among the journeys that time things.
+    [Trait("Category", "Audit")]
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
