@@ -3,8 +3,7 @@
 # OTPWALL stand-in, with a latency fault), people, keys and open activations seeded through the product's own
 # services, then one markdown table: poll intervals and CPU/memory at 200, 1,000 and 2,000 activations and 0 or 150 ms
 # round trips, SMS-to-screen time in Chromium, memory per open tab, cold start beside the .NET template, first-page bytes.
-# Usage: scripts/bench.sh [--quick] [--publish-only]   (--quick: small N and short windows, to prove the harness works;
-# CI runs it. --publish-only: publish the sandbox and the harness into $OTPWALL_BENCH_DIR and stop, for a later run.)
+# Usage: scripts/bench.sh [--quick]   (--quick: small N and short windows, to prove the harness works; CI runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -17,12 +16,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 echo "Publishing (Release)…" >&2
-# OTPWALL_BENCH_DIR: where the sandbox and the harness are (or are to be) published, so that the test command publishes
-# them beside its PostgreSQL pass and measures later.
-parts=${OTPWALL_BENCH_DIR:-$work}
-[ -f "$parts/sandbox/OtpWall.Sandbox.dll" ] || dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$parts/sandbox" --nologo -v quiet >&2
-[ -f "$parts/bench/OtpWall.Bench.dll" ] || dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$parts/bench" --nologo -v quiet >&2
-if [[ " $* " == *" --publish-only "* ]]; then exit 0; fi
+# OTPWALL_BENCH_SANDBOX_DIR, OTPWALL_BENCH_HARNESS_DIR: the sandbox and the harness already built (the test command's
+# --quick run uses the solution's build; its figures are not judged). Otherwise both are published in Release.
+sandbox=${OTPWALL_BENCH_SANDBOX_DIR:-$work/sandbox}
+harness=${OTPWALL_BENCH_HARNESS_DIR:-$work/bench}
+[ -f "$sandbox/OtpWall.Sandbox.dll" ] || dotnet publish OtpWall.Sandbox/OtpWall.Sandbox.csproj -c Release -o "$sandbox" --nologo -v quiet >&2
+[ -f "$harness/OtpWall.Bench.dll" ] || dotnet publish OtpWall.Bench/OtpWall.Bench.csproj -c Release -o "$harness" --nologo -v quiet >&2
 # The dashboard as the Dockerfile publishes it: for this architecture, precompiled (ReadyToRun).
 rid=linux-$(case "$(uname -m)" in aarch64 | arm64) echo arm64 ;; *) echo x64 ;; esac)
 # OTPWALL_PUBLISH_DIR: the dashboard already published that way (the test command's publish check did it).
@@ -43,4 +42,4 @@ if [[ " $* " != *" --quick "* ]]; then
 fi
 
 echo "Measuring…" >&2
-dotnet "$parts/bench/OtpWall.Bench.dll" --app "$work/app" --sandbox "$parts/sandbox" "${template[@]}" "$@"
+dotnet "$harness/OtpWall.Bench.dll" --app "$work/app" --sandbox "$sandbox" "${template[@]}" "$@"

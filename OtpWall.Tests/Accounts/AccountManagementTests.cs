@@ -6,6 +6,7 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Accounts;
 
 /// <summary>What a signed-in person does with their own account, through the server-rendered forms.</summary>
+[Trait("Database", "BothEngines")]
 public sealed partial class AccountManagementTests : DashboardHostTest
 {
     [Fact]

@@ -159,6 +159,7 @@ public sealed class TimingRunsAlone
 }
 
 [Collection(TimingRunsAlone.Name)]
+[Trait("Category", "Timing")] // scripts/test.sh runs these before anything is started beside the xUnit tests
 public sealed class SignInTimingTests
 {
     [Fact]

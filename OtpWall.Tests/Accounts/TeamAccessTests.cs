@@ -7,6 +7,7 @@ using static OtpWall.Tests.Support.DashboardHostExtensions;
 namespace OtpWall.Tests.Accounts;
 
 /// <summary>Who gets into one shared instance: the first account administers it, the rest come by invite.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class TeamAccessTests : DashboardHostTest
 {
     [Fact]

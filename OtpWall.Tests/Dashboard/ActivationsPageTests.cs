@@ -10,6 +10,7 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
+[Trait("Database", "BothEngines")]
 public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     private async Task<ActivationView> BuyAsync(string userId, string service = "google", string country = "US")

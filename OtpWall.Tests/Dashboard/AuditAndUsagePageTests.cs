@@ -13,6 +13,7 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
+[Trait("Database", "BothEngines")]
 public sealed class AuditAndUsagePageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     [Fact]

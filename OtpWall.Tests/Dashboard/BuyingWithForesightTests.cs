@@ -15,6 +15,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Dashboard;
 
 /// <summary>Issue 14 on the pages: several at once, what the team saw of a pair, other countries, chips, the balance everywhere.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     private async Task SaveKeyAsync(decimal balance = 10.00m) =>

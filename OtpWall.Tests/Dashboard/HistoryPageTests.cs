@@ -10,6 +10,7 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
+[Trait("Database", "BothEngines")]
 public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

@@ -16,6 +16,7 @@ using OtpWall.Tests.Support;
 namespace OtpWall.Tests.Dashboard;
 
 /// <summary>The team key on the pages: the administrator's Team page, and what a member sees on Buy, Wallet and Live activations.</summary>
+[Trait("Database", "BothEngines")]
 public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     private static readonly Service Telegram = new("telegram", "Telegram");

@@ -9,6 +9,7 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
+[Trait("Database", "BothEngines")]
 public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     [Fact]

@@ -6,6 +6,7 @@ using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
 
+[Trait("Database", "BothEngines")]
 public sealed class WalletPageTests(SandboxServer sandbox) : DashboardPageContext(sandbox), IClassFixture<SandboxServer>
 {
     private async Task<OtpWallApiKey> SaveSandboxKeyAsync(decimal balance = 12.50m)

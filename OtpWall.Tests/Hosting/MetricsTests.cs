@@ -23,6 +23,7 @@ public sealed class MetricsRunAlone
 
 /// <summary>What an operator's Prometheus sees: the journey's counters moved, nothing secret, and no scrape without the token.</summary>
 [Collection(MetricsRunAlone.Name)]
+[Trait("Database", "BothEngines")] // the database size gauge, and counters moved by purchases stored in either engine
 public sealed partial class MetricsTests
 {
     internal const string Token = "scrape-token-for-tests-0123456789";
