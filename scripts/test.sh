@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every test: builds the solution, runs the browser journeys (Chromium) on SQLite with the working-day journey beside
-# them, the xUnit/bUnit tests on SQLite with the axe audits beside them, the engine-dependent tests again on a
-# throwaway PostgreSQL cluster with the replicas journey behind Caddy while the publish check runs (scripts/
-# publish-check.sh runs the published app as the Docker image would), then the alert rules and the benchmark harness.
-# Ends with one line: "N passed, N failed", after the wall-clock time of each stage.
+# Every test: builds the solution; runs the timing comparisons alone; then the browser journeys (Chromium) on SQLite
+# with the working-day journey beside them and, at the lowest CPU priority, the xUnit/bUnit tests on SQLite and the axe
+# audits; then the engine-dependent tests again on a throwaway PostgreSQL cluster with the replicas journey behind
+# Caddy, while the publish check (scripts/publish-check.sh runs the published app as the Docker image would) and the
+# benchmark harness with small numbers run beside them; then the alert rules. Ends with one line: "N passed, N failed",
+# after the wall-clock time of each stage.
 #
 # Usage: scripts/test.sh [--only STAGE]   STAGE: journeys, workday, unit, audit, postgres, publish, alerts, bench
 # (--only builds, then runs that stage alone; bench runs the publish check first, since it measures that publish.)
@@ -62,28 +63,26 @@ browser=(dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build
 unit=(dotnet test OtpWall.Tests/OtpWall.Tests.csproj --no-build --nologo)
 
 if [ "$status" -eq 0 ]; then
-  # The five-minute working day (one person at a person's pace, mostly waiting for SMS) runs beside the next two stages.
-  runs workday && start workday "${browser[@]}" --filter "Category=Workday"
-  # The journeys time things (a code within 3 s): nothing else heavy runs beside them.
-  if runs journeys; then
-    "${browser[@]}" --filter "Category!=Workday&Category!=Audit&FullyQualifiedName!~ReplicaJourneys" 2>&1 | tee -a "$log"
-    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-    stage_done "browser journeys (SQLite), the working day beside them"
-  fi
-  # The xUnit/bUnit tests: first the few that compare timings (Category=Timing), with nothing heavy beside them; then
-  # the rest, with the axe audits of every page (which time nothing) beside them.
+  # First the few xUnit tests that compare timings (Category=Timing), with nothing else running.
   if runs unit; then
     "${unit[@]}" --filter "Category=Timing" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   fi
-  runs audit && start audit "${browser[@]}" --filter "Category=Audit"
-  if runs unit; then
-    "${unit[@]}" --filter "Category!=Timing" 2>&1 | tee -a "$log"
+  # The journeys time things (a code within 3 s): beside them only the five-minute working day (one person at a
+  # person's pace, mostly waiting for SMS), and, at the lowest CPU priority (nice 19: they get only what the journeys
+  # leave idle), the xUnit/bUnit tests and the axe audits of every page, which time nothing.
+  runs workday && start workday "${browser[@]}" --filter "Category=Workday"
+  runs unit && start unit nice -n 19 "${unit[@]}" --filter "Category!=Timing"
+  runs audit && start audit nice -n 19 "${browser[@]}" --filter "Category=Audit"
+  if runs journeys; then
+    "${browser[@]}" --filter "Category!=Workday&Category!=Audit&FullyQualifiedName!~ReplicaJourneys" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    stage_done "browser journeys (SQLite); beside them the rest, at low priority"
   fi
-  runs audit && echo "Axe audits (run beside the xUnit tests):" && finish audit
-  runs workday && echo "Working-day journey (run beside the journeys and the xUnit tests):" && finish workday
-  { runs unit || runs audit || runs workday; } && stage_done "xUnit/bUnit (SQLite), axe audits beside them"
+  runs unit && echo "xUnit/bUnit (run beside the journeys):" && finish unit
+  runs audit && echo "Axe audits (run beside the journeys):" && finish audit
+  runs workday && echo "Working-day journey (run beside the journeys):" && finish workday
+  { runs unit || runs audit || runs workday; } && stage_done "what was still running beside the journeys"
 
   # The tests whose outcome can depend on the database engine (trait Database=BothEngines: raw SQL, ExecuteUpdate/
   # Delete, gates, the poller's lease and the relay, migrations, paging and date arithmetic in queries, concurrency, what
