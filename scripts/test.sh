@@ -11,6 +11,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Hundreds of test hosts start while several test processes run side by side: a host that watches its settings files
+# holds an inotify instance, and Linux allows a user 128 of them by default ("The configured user limit (128) on the
+# number of inotify instances has been reached" fails hosts at random). Test hosts do not reload settings; as root, the
+# limit is raised as well.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
+if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 2>/dev/null || true
+fi
 
 only=""
 if [ "${1:-}" = "--only" ]; then only=${2:-}; fi
@@ -40,7 +48,7 @@ start() { local name=$1; shift; "$@" >"$logs/$name" 2>&1 & pids[$name]=$!; }
 finish() {
   wait "${pids[$1]}" || status=1
   cat "$logs/$1" | tee -a "$log" >/dev/null
-  grep -E '^\s*(Passed|Failed)!|^\s+Failed |Error Message|publish check|FAILED' "$logs/$1" | head -n 40
+  grep -E -A3 '^\s*(Passed|Failed)!|^\s+Failed |Error Message|Test Run Aborted|aborted|publish check|FAILED' "$logs/$1" | head -n 80
 }
 # A check that is not a test project counts as one test.
 one() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi; }
