@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Every test: builds the solution; runs the timing comparisons alone; then the browser journeys (Chromium) on SQLite
-# with the working-day journey beside them and, at the lowest CPU priority, the xUnit/bUnit tests on SQLite, the axe
-# audits and the engine-dependent tests again on a throwaway PostgreSQL cluster; then the publish check (scripts/
-# publish-check.sh runs the published app as the Docker image would) and the benchmark harness with small numbers,
-# with the replicas journey (two dashboards on that PostgreSQL behind Caddy) beside them; then the alert rules. Ends
-# with one line: "N passed, N failed", after the wall-clock time of each stage.
+# with the working-day journey beside them and, at the lowest CPU priority, the xUnit/bUnit tests on SQLite and the axe
+# audits; then the engine-dependent tests again on a throwaway PostgreSQL cluster and the replicas journey (two
+# dashboards on it behind Caddy), with the publish check (scripts/publish-check.sh runs the published app as the Docker
+# image would) and the benchmark harness with small numbers beside them; then the alert rules. Ends with one line:
+# "N passed, N failed", after the wall-clock time of each stage.
 #
 # Usage: scripts/test.sh [--only STAGE]   STAGE: journeys, workday, unit, audit, postgres, publish, alerts, bench
 # (--only builds, then runs that stage alone; bench runs the publish check first, since it measures that publish.)
@@ -79,8 +79,8 @@ if [ "$status" -eq 0 ]; then
   # The tests whose outcome can depend on the database engine (trait Database=BothEngines: raw SQL, ExecuteUpdate/
   # Delete, gates, the poller's lease and the relay, migrations, paging and date arithmetic in queries, concurrency, what
   # is stored encrypted, pages that list or sum what is stored) again on PostgreSQL (a throwaway cluster:
-  # scripts/postgres.sh), beside the journeys at the lowest priority too; the replicas journey (two dashboards on that
-  # PostgreSQL behind Debian's Caddy) later, beside the publish check. README: "Which engine a test runs on".
+  # scripts/postgres.sh, started here), then the replicas journey (two dashboards on that PostgreSQL behind Debian's
+  # Caddy): both after the journeys, beside the publish check. README: "Which engine a test runs on".
   postgres=""
   if runs postgres; then
     if ! command -v caddy >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -92,8 +92,7 @@ if [ "$status" -eq 0 ]; then
       # Only the PostgreSQL runs get the cluster; everything else stays on SQLite.
       postgres=$OTPWALL_TEST_POSTGRES
       unset OTPWALL_TEST_POSTGRES
-      echo "PostgreSQL pass (a throwaway cluster on port $POSTGRES_PORT)…"
-      start postgres nice -n 19 env OTPWALL_TEST_POSTGRES="$postgres" "${unit[@]}" --filter "Database=BothEngines&Database!=SqliteOnly"
+      echo "PostgreSQL cluster on port $POSTGRES_PORT (its pass runs after the journeys, beside the publish check)"
     else
       echo "PostgreSQL pass: FAILED (no cluster could be started)" | tee -a "$log"
       status=1
@@ -113,16 +112,18 @@ if [ "$status" -eq 0 ]; then
   runs unit && echo "xUnit/bUnit (run beside the journeys):" && finish unit
   runs audit && echo "Axe audits (run beside the journeys):" && finish audit
   runs workday && echo "Working-day journey (run beside the journeys):" && finish workday
-  [ -n "${pids[postgres]:-}" ] && echo "PostgreSQL pass (run beside the journeys):" && finish postgres
-  { runs unit || runs audit || runs workday || runs postgres; } && stage_done "what was still running beside the journeys"
+  { runs unit || runs audit || runs workday; } && stage_done "what was still running beside the journeys"
 
 fi
 
 # The Docker image, reproduced without a Docker engine (one more test); then the benchmark harness with small numbers,
 # on that publish (one more test: it must run and print its table; its figures are not judged, so it may share the
-# machine with the replicas journey).
-if [ -n "${postgres:-}" ] && [ "$status" -eq 0 ]; then
-  start replicas env OTPWALL_TEST_POSTGRES="$postgres" "${browser[@]}" --filter "FullyQualifiedName~ReplicaJourneys"
+# machine with the PostgreSQL pass).
+if [ -n "${postgres:-}" ]; then
+  start postgres bash -c 'env OTPWALL_TEST_POSTGRES="$0" "$@" --filter "Database=BothEngines&Database!=SqliteOnly"; first=$?
+    env OTPWALL_TEST_POSTGRES="$0" dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build --nologo \
+      --filter "FullyQualifiedName~ReplicaJourneys" || exit 1
+    exit $first' "$postgres" "${unit[@]}"
 fi
 if runs publish || runs bench; then
   OTPWALL_PUBLISH_DIR="$published/app" bash scripts/publish-check.sh >"$logs/publish" 2>&1
@@ -141,12 +142,12 @@ if runs bench; then
     tail -n 30 "$logs/bench"
   fi
 fi
-if [ -n "${pids[replicas]:-}" ]; then
-  echo "Replicas journey (run beside the publish check):"
-  finish replicas
+if [ -n "${pids[postgres]:-}" ]; then
+  echo "PostgreSQL pass and replicas journey (run beside the publish check and the bench harness):"
+  finish postgres
 fi
 postgres_stop
-{ runs postgres || runs publish || runs bench; } && stage_done "publish check, bench harness; beside them the replicas journey"
+{ runs postgres || runs publish || runs bench; } && stage_done "PostgreSQL pass, replicas journey; beside them publish check, bench"
 
 if [ -n "$(ls -A artifacts/browser 2>/dev/null)" ]; then
   echo "Browser test failures: screenshots and HTML in $(pwd)/artifacts/browser"
