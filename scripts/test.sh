@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Every test: builds the solution; runs the timing comparisons alone; then the browser journeys (Chromium) on SQLite
-# with the working-day journey beside them and, at the lowest CPU priority, the xUnit/bUnit tests on SQLite and the axe
-# audits; then the engine-dependent tests again on a throwaway PostgreSQL cluster and the replicas journey (two
-# dashboards on it behind Caddy), with the publish check (scripts/publish-check.sh runs the published app as the Docker
-# image would) and the benchmark harness with small numbers beside them; then the alert rules. Ends with one line:
-# "N passed, N failed", after the wall-clock time of each stage.
+# with the working-day journey beside them; then the xUnit/bUnit tests on SQLite with the axe audits beside them; then
+# the engine-dependent tests again on a throwaway PostgreSQL cluster and the replicas journey (two dashboards on it
+# behind Caddy), with the publish check (scripts/publish-check.sh runs the published app as the Docker image would) and
+# the benchmark harness with small numbers beside them; then the alert rules. Ends with one line: "N passed, N failed",
+# after the wall-clock time of each stage.
 #
 # Usage: scripts/test.sh [--only STAGE]   STAGE: journeys, workday, unit, audit, postgres, publish, alerts, bench
 # (--only builds, then runs that stage alone; bench runs the publish check first, since it measures that publish.)
@@ -99,20 +99,22 @@ if [ "$status" -eq 0 ]; then
     fi
   fi
   # The journeys time things (a code within 3 s): beside them only the five-minute working day (one person at a
-  # person's pace, mostly waiting for SMS), and, at the lowest CPU priority (nice 19: they get only what the journeys
-  # leave idle), the xUnit/bUnit tests and the axe audits of every page, which time nothing.
+  # person's pace, mostly waiting for SMS).
   runs workday && start workday "${browser[@]}" --filter "Category=Workday"
-  runs unit && start unit nice -n 19 "${unit[@]}" --filter "Category!=Timing"
-  runs audit && start audit nice -n 19 "${browser[@]}" --filter "Category=Audit"
   if runs journeys; then
     "${browser[@]}" --filter "Category!=Workday&Category!=Audit&FullyQualifiedName!~ReplicaJourneys" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-    stage_done "browser journeys (SQLite); beside them the rest, at low priority"
+    stage_done "browser journeys (SQLite), the working day beside them"
   fi
-  runs unit && echo "xUnit/bUnit (run beside the journeys):" && finish unit
-  runs audit && echo "Axe audits (run beside the journeys):" && finish audit
-  runs workday && echo "Working-day journey (run beside the journeys):" && finish workday
-  { runs unit || runs audit || runs workday; } && stage_done "what was still running beside the journeys"
+  # The xUnit/bUnit tests, with the axe audits of every page (which time nothing) beside them.
+  runs audit && start audit "${browser[@]}" --filter "Category=Audit"
+  if runs unit; then
+    "${unit[@]}" --filter "Category!=Timing" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  fi
+  runs audit && echo "Axe audits (run beside the xUnit tests):" && finish audit
+  runs workday && echo "Working-day journey (run beside the journeys and the xUnit tests):" && finish workday
+  { runs unit || runs audit || runs workday; } && stage_done "xUnit/bUnit (SQLite), the axe audits beside them"
 
 fi
 
