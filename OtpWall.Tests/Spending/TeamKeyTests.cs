@@ -230,7 +230,9 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
         var buying = BuyWithTeamKeyAsync(buyer);
-        await RefundDuringPurchases.OnItsWayAsync(buying, _core.Get<IDbContextFactory<OtpWallDbContext>>(), buyer);
+        // A moment into the purchase, while its balance reads are slow (waiting for its Buying row instead let the cancel
+        // land before the first read under load).
+        await Task.Delay(50);
         Assert.True((await Activations.CancelAsync(canceller, cheap.Id)).Confirmed); // refunded while the purchase measures
         var bought = await buying;
 
