@@ -16,6 +16,10 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # number of inotify instances has been reached" fails hosts at random). Test hosts do not reload settings; as root, the
 # limit is raised as well.
 export DOTNET_hostBuilder__reloadConfigOnChange=false
+# Test processes live a minute or two and start hundreds of hosts: without the JIT's profile-guided instrumentation and
+# with a larger first GC generation they spend less of the two cores on the runtime itself (the xUnit tests took 71 s
+# instead of 83). Only the tests get this: the benchmark harness measures the dashboard as it ships.
+export DOTNET_TieredPGO=0 DOTNET_GCgen0size=0x4000000
 if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024)" -lt 1024 ]; then
   sysctl -qw fs.inotify.max_user_instances=1024 2>/dev/null || true
 fi
@@ -136,7 +140,7 @@ if runs publish || runs bench; then
   if runs publish; then one $publish_status; tail -n 20 "$logs/publish"; fi
 fi
 if runs bench; then
-  if OTPWALL_PUBLISH_DIR="$published/app" OTPWALL_BENCH_SANDBOX_DIR=OtpWall.Sandbox/bin/Debug/net10.0 \
+  if env -u DOTNET_TieredPGO -u DOTNET_GCgen0size OTPWALL_PUBLISH_DIR="$published/app" OTPWALL_BENCH_SANDBOX_DIR=OtpWall.Sandbox/bin/Debug/net10.0 \
     OTPWALL_BENCH_HARNESS_DIR=OtpWall.Bench/bin/Debug/net10.0 bash scripts/bench.sh --quick >"$logs/bench" 2>&1 \
     && grep -q '^| Cold start to the sign-in page' "$logs/bench"; then
     one 0
