@@ -129,9 +129,11 @@ fi
 # on that publish (one more test: it must run and print its table; its figures are not judged, so it may share the
 # machine with the PostgreSQL pass).
 if [ -n "${postgres:-}" ]; then
-  start postgres bash -c 'env OTPWALL_TEST_POSTGRES="$0" "$@" --filter "Database=BothEngines&Database!=SqliteOnly"; first=$?
-    env OTPWALL_TEST_POSTGRES="$0" dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build --nologo \
-      --filter "FullyQualifiedName~ReplicaJourneys" || exit 1
+  # The replicas journey first: it mostly waits (for leases, for SMS), and the PostgreSQL pass after it fills the cores
+  # while the publish check and the harness run.
+  start postgres bash -c 'env OTPWALL_TEST_POSTGRES="$0" dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build --nologo \
+      --filter "FullyQualifiedName~ReplicaJourneys"; first=$?
+    env OTPWALL_TEST_POSTGRES="$0" "$@" --filter "Database=BothEngines&Database!=SqliteOnly" || exit 1
     exit $first' "$postgres" "${unit[@]}"
 fi
 if runs publish || runs bench; then

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OtpWall.Core.Accounts;
 using Microsoft.Playwright;
 
 namespace OtpWall.BrowserTests.Support;
@@ -66,6 +69,21 @@ public class SiteFixture : IAsyncLifetime
         _playwright?.Dispose();
         Control.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A new invite link from the administrator, made through the Team service the Team page's button calls (an
+    /// instance this fixture started), or null for an external instance. Journeys that are not about invites get their
+    /// members this way: clicking through the Team page for each one cost two seconds a member.
+    /// </summary>
+    public async Task<string?> InviteLinkAsync()
+    {
+        if (_factory is null || AdministratorEmail is null) return null;
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var administrator = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(AdministratorEmail)
+            ?? throw new InvalidOperationException($"The administrator {AdministratorEmail} is not registered.");
+        var invite = await scope.ServiceProvider.GetRequiredService<TeamService>().CreateInviteAsync(administrator.Id);
+        return new Uri(BaseUrl, $"Account/Register?invite={Uri.EscapeDataString(invite.Token)}").ToString();
     }
 
     public async Task DeliverSmsAsync(string activationId, string text) =>
