@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
@@ -229,10 +230,12 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.True(cheap.Price < TelegramInPakistan);
 
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
+        var balanceReads = await sandbox.RequestCountAsync("GET /balance");
         var buying = BuyWithTeamKeyAsync(buyer);
-        // A moment into the purchase, while its balance reads are slow (waiting for its Buying row instead let the cancel
-        // land before the first read under load).
-        await Task.Delay(50);
+        // The cancel leaves once the purchase's first balance read has reached OTPWALL and is held there by the round trip:
+        // its refund lands between the purchase's two reads. (A fixed 50 ms let the cancel start before the purchase under
+        // load, when the refund may have landed before the first read and the price is rightly counted at its most.)
+        await Eventually.TrueAsync(async () => await sandbox.RequestCountAsync("GET /balance") > balanceReads, "the purchase's first balance read reached OTPWALL", everyMs: 10);
         Assert.True((await Activations.CancelAsync(canceller, cheap.Id)).Confirmed); // refunded while the purchase measures
         var bought = await buying;
 
