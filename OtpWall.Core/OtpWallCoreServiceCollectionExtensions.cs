@@ -84,6 +84,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ActivationNotifier>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<ActivationQueries>();
+        services.AddSingleton<Spending.InstanceCalendar>();
         services.AddSingleton<BuyPreferences>();
         services.AddSingleton<PairInsights>();
         services.AddMetrics();

@@ -6,7 +6,7 @@ using OtpWall.Core.Data;
 
 namespace OtpWall.Core.Activations;
 
-/// <summary>What the history page filters by; every part is optional. Dates are UTC days, <see cref="To"/> included.</summary>
+/// <summary>What the history page filters by; every part is optional. Dates are the instance's days (<see cref="Spending.InstanceCalendar"/>), <see cref="To"/> included.</summary>
 public sealed record HistoryFilter(ActivationStatus? Status = null, string? Service = null, string? Country = null, DateOnly? From = null, DateOnly? To = null);
 
 /// <summary>Spending and success of one service, over a history filter.</summary>
@@ -23,7 +23,7 @@ public sealed record ServiceSummary(string Service, string ServiceName, int Acti
 }
 
 /// <summary>Reads of a user's activations. Every query is scoped to the user it is given.</summary>
-public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
+public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, Spending.InstanceCalendar calendar)
 {
     /// <summary>
     /// What the live page shows: open activations, outcome-unknown ones not yet dismissed, and those closed in the last 15
@@ -113,7 +113,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
                 [.. countries.DistinctBy(c => c.Country).Select(c => new Country(c.Country, c.CountryName)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)]);
     }
 
-    private static IQueryable<Activation> Filtered(OtpWallDbContext db, string userId, HistoryFilter filter)
+    private IQueryable<Activation> Filtered(OtpWallDbContext db, string userId, HistoryFilter filter)
     {
         var query = db.Activations.AsNoTracking().Where(a => a.UserId == userId);
         if (filter.Status is { } status) query = query.Where(a => a.Status == status);
@@ -121,12 +121,12 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         if (!string.IsNullOrWhiteSpace(filter.Country)) query = query.Where(a => a.Country == filter.Country);
         if (filter.From is { } from)
         {
-            var start = Spending.BudgetPeriods.StartOf(from, TimeZoneInfo.Utc);
+            var start = calendar.StartOf(from);
             query = query.Where(a => a.CreatedAt >= start);
         }
         if (filter.To is { } to)
         {
-            var end = Spending.BudgetPeriods.EndOf(to, TimeZoneInfo.Utc);
+            var end = calendar.EndOf(to);
             query = query.Where(a => a.CreatedAt < end);
         }
         return query;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
@@ -111,12 +110,12 @@ internal sealed record UsageRow(string UserId, DateTimeOffset CreatedAt, Activat
 /// Figures per member for a date range (days in the instance's time zone): numbers bought, codes received, what was
 /// spent and refunded on own keys and on the team key, and the last sign-in. Figures only: never a key, a number or an SMS.
 /// </summary>
-public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, IOptions<SpendingOptions> options, TimeProvider time)
+public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, InstanceCalendar calendar, TimeProvider time)
 {
     /// <summary>The last 30 days, today included.</summary>
     public (DateOnly From, DateOnly To) DefaultRange()
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), options.Value.Zone).DateTime);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), calendar.Zone).DateTime);
         return (today.AddDays(-29), today);
     }
 
@@ -139,9 +138,9 @@ public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, 
     private async Task<UsageReport> ReportAsync(OtpWallDbContext db, string? onlyUserId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         if (to < from) (from, to) = (to, from);
-        var zone = options.Value.Zone;
-        var start = BudgetPeriods.StartOf(from, zone).ToUniversalTime();
-        var end = to >= DateOnly.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : BudgetPeriods.EndOf(to, zone).ToUniversalTime();
+        var zone = calendar.Zone;
+        var start = calendar.StartOf(from);
+        var end = to >= DateOnly.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : calendar.EndOf(to);
 
         var activations = db.Activations.AsNoTracking().Where(a => a.UpstreamId != null);
         if (onlyUserId is not null) activations = activations.Where(a => a.UserId == onlyUserId);

@@ -68,6 +68,28 @@ public sealed class CalendarEdgeTests(SandboxServer sandbox) : IClassFixture<San
     }
 
     [Fact]
+    public async Task History_AndItsOwnFigures_ReadADayAsTheInstancesDay_ANumberBoughtAt5InTheMorningInTokyoIsInThatDay()
+    {
+        // 20:00 UTC on 20 November is 05:00 on 21 November in Tokyo, the instance's zone.
+        _time.SetUtcNow(new DateTimeOffset(2026, 11, 20, 20, 0, 0, TimeSpan.Zero));
+        var early = await _core.Get<ActivationService>().BuyAsync(_member, Guid.NewGuid(), new Service("whatsapp", "WhatsApp"), new Country("PK", "Pakistan"));
+        Assert.Equal(BuyOutcome.Bought, early.Outcome);
+        var (tokyo21, tokyo20) = (new DateOnly(2026, 11, 21), new DateOnly(2026, 11, 20));
+
+        var (items, total) = await _core.Get<ActivationQueries>().HistoryAsync(_member, new HistoryFilter(From: tokyo21, To: tokyo21), 0, 10);
+        var own = await _core.Get<UsageService>().OwnAsync(_member, tokyo21, tokyo21);
+        var dayBefore = await _core.Get<ActivationQueries>().HistoryAsync(_member, new HistoryFilter(From: tokyo20, To: tokyo20), 0, 10);
+        var ownDayBefore = await _core.Get<UsageService>().OwnAsync(_member, tokyo20, tokyo20);
+
+        // The list and "Your figures in these dates" above it cover the same window: the Tokyo day.
+        Assert.Equal(1, total);
+        Assert.Equal(early.Activation!.Id, Assert.Single(items).Id);
+        Assert.Equal(1, own.Bought);
+        Assert.Equal((1, 1), (dayBefore.Total, ownDayBefore.Bought)); // the purchase at 21:00 Tokyo time on the 20th
+        Assert.Equal("2026-11-21 05:00", _core.Get<InstanceCalendar>().Format(early.Activation.CreatedAt));
+    }
+
+    [Fact]
     public async Task History_FromTheFirstDayToTheLastDay_ListsEveryNumber_AndItsOwnFiguresCountThem()
     {
         var (items, total) = await _core.Get<ActivationQueries>().HistoryAsync(_member, new HistoryFilter(From: FirstDay, To: LastDay), 0, 10);
