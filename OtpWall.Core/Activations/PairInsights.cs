@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Logging;
@@ -23,7 +22,7 @@ public sealed record PairInsight(
     /// <summary>The share of the last week's finished numbers that received a code; null before any finished.</summary>
     public double? SuccessRate => Finished == 0 ? null : (double)GotCode / Finished;
 
-    public string? LastPriceText => LastPrice is { } price ? $"{price.ToString("0.00##", CultureInfo.InvariantCulture)} {LastCurrency}".TrimEnd() : null;
+    public string? LastPriceText => LastPrice is { } price ? Wallet.Amounts.Text(price, LastCurrency) : null;
 
     /// <summary>"80%"; null before any finished.</summary>
     public string? SuccessPercent => SuccessRate is { } rate ? $"{Math.Round(rate * 100, MidpointRounding.AwayFromZero):0}%" : null;

@@ -28,6 +28,13 @@ public static class Amounts
     public static string Refusal(string? typed, string example = "5 or 2.50") =>
         $"'{typed?.Trim()}' is not an amount: use digits with up to two decimals, like {example}.";
 
+    /// <summary>
+    /// A price or a balance as every page writes it: two decimals, a point, then the currency when known ("0.64 USD").
+    /// OTPWALL may charge 0.6425; Buy, the card and History all read "0.64 USD" for it.
+    /// </summary>
+    public static string Text(decimal amount, string? currency) =>
+        string.IsNullOrEmpty(currency) ? amount.ToString("0.00", CultureInfo.InvariantCulture) : $"{amount.ToString("0.00", CultureInfo.InvariantCulture)} {currency}";
+
     /// <summary>An amount as this dashboard writes it in a field: two decimals, a point.</summary>
     public static string Field(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture) ?? "";
 }

@@ -96,6 +96,18 @@ public sealed class ActivationCardTests : BunitContext
         Assert.Equal("· Refunded (0.64 USD)", refunded.Find("[data-testid=activation-price]").TextContent.Trim());
         Assert.Equal("· Price 0.64 USD", charged.Find("[data-testid=activation-price]").TextContent.Trim());
     }
+
+    [Fact]
+    public void APriceOfFourDecimals_ReadsTheSameOnTheCardAsInBuysFigures()
+    {
+        var waiting = Card(ActivationStatus.Waiting, "433462986") with { Price = 0.6425m, Currency = "USD" };
+        var onBuy = new PairInsight("telegram", "PK", 0.6425m, "USD", Finished: 1, GotCode: 1, MedianTimeToCode: null, LastNoNumbersAt: null);
+
+        var card = Render<ActivationCard>(p => p.Add(c => c.Activation, waiting));
+
+        Assert.Equal("· Price 0.64 USD", card.Find("[data-testid=activation-price]").TextContent.Trim());
+        Assert.Equal("0.64 USD", onBuy.LastPriceText);
+    }
 }
 
 public sealed class LocalNumbersTests
