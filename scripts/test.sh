@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test: builds the solution; runs the timing comparisons alone; then the browser journeys (Chromium) on SQLite
-# with the working-day journey beside them; then the xUnit/bUnit tests on SQLite with the axe audits beside them; then
-# the engine-dependent tests again on a throwaway PostgreSQL cluster and the replicas journey (two dashboards on it
-# behind Caddy), with the publish check (scripts/publish-check.sh runs the published app as the Docker image would) and
+# with the working-day journey beside them; then the xUnit/bUnit tests on SQLite, then the axe audits; then the replicas
+# journey (two dashboards behind Caddy on a throwaway PostgreSQL cluster) and the engine-dependent tests again on that
+# cluster, with the publish check (scripts/publish-check.sh runs the published app as the Docker image would) and
 # the benchmark harness with small numbers beside them; then the alert rules. Ends with one line: "N passed, N failed",
 # after the wall-clock time of each stage.
 #
@@ -154,11 +154,11 @@ if runs bench; then
   fi
 fi
 if [ -n "${pids[postgres]:-}" ]; then
-  echo "PostgreSQL pass and replicas journey (run beside the publish check and the bench harness):"
+  echo "Replicas journey and PostgreSQL pass (run beside the publish check and the bench harness):"
   finish postgres
 fi
 postgres_stop
-{ runs postgres || runs publish || runs bench; } && stage_done "PostgreSQL pass, replicas journey; beside them publish check, bench"
+{ runs postgres || runs publish || runs bench; } && stage_done "replicas journey, PostgreSQL pass; beside them publish check, bench"
 
 if [ -n "$(ls -A artifacts/browser 2>/dev/null)" ]; then
   echo "Browser test failures: screenshots and HTML in $(pwd)/artifacts/browser"
