@@ -30,7 +30,9 @@ public static class BudgetPeriods
         day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : Instant(day.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
 
     // A local midnight that does not exist (clocks jump at midnight in a few zones) begins at the first local time that does.
-    // At the ends of the calendar the instant is clamped to the first or last one there is.
+    // At the ends of the calendar the instant is clamped to the first or last one there is. Given in UTC: stored times are
+    // compared as ticks with their offset (OtpWallDbContext), so a window in the zone's offset missed hours of every day
+    // (in New York a member's daily limit let purchases through from 19:00 to midnight).
     private static DateTimeOffset Instant(DateTime local, TimeZoneInfo zone)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
@@ -39,6 +41,6 @@ public static class BudgetPeriods
         var utcTicks = local.Ticks - offset.Ticks;
         if (utcTicks < DateTime.MinValue.Ticks) return DateTimeOffset.MinValue;
         if (utcTicks > DateTime.MaxValue.Ticks) return DateTimeOffset.MaxValue;
-        return new DateTimeOffset(local, offset);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 }

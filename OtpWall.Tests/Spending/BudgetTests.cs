@@ -20,7 +20,8 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
     // 23:30 on 30 November in New York (UTC-5): already 1 December in UTC.
     private static readonly DateTimeOffset LateOnTheLastDayInNewYork = new(2026, 11, 30, 23, 30, 0, TimeSpan.FromHours(-5));
 
-    private readonly FakeTimeProvider _time = new(LateOnTheLastDayInNewYork);
+    // In UTC, as the server's clock gives it: a clock with New York's offset hid that budget days were compared in local ticks.
+    private readonly FakeTimeProvider _time = new(LateOnTheLastDayInNewYork.ToUniversalTime());
     private CoreServices _core = null!;
     private string _admin = null!;
     private string _member = null!;
