@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
 using OtpWall.Core.Spending;
@@ -23,7 +22,7 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? OlderCur
 /// logged, without the entry's text).
 /// </summary>
 public sealed partial class AuditLog(
-    IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, IOptions<SpendingOptions> spending, ILogger<AuditLog> logger)
+    IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, InstanceCalendar calendar, ILogger<AuditLog> logger)
 {
     public const int PageSize = 50;
 
@@ -126,15 +125,14 @@ public sealed partial class AuditLog(
         var query = db.AuditEntries.AsNoTracking();
         if (filter.UserId is { Length: > 0 } userId) query = query.Where(e => e.ActorId == userId || e.SubjectId == userId);
         if (filter.Action is { Length: > 0 } action) query = query.Where(e => e.Action == action);
-        var zone = spending.Value.Zone;
         if (filter.From is { } from)
         {
-            var start = BudgetPeriods.StartOf(from, zone).ToUniversalTime();
+            var start = calendar.StartOf(from);
             query = query.Where(e => e.At >= start);
         }
         if (filter.To is { } to)
         {
-            var end = BudgetPeriods.EndOf(to, zone).ToUniversalTime();
+            var end = calendar.EndOf(to);
             query = query.Where(e => e.At < end);
         }
         return query;

@@ -24,6 +24,12 @@ public sealed class InstanceCalendar(IOptions<SpendingOptions> options)
     /// <summary>The instant <paramref name="day"/> ends here (the next day begins), in UTC.</summary>
     public DateTimeOffset EndOf(DateOnly day) => BudgetPeriods.EndOf(day, Zone).ToUniversalTime();
 
+    /// <summary>The day here that <paramref name="now"/> falls in, as instants (a team-key budget's day).</summary>
+    public BudgetPeriod DayOf(DateTimeOffset now) => BudgetPeriods.Day(now, Zone);
+
+    /// <summary>The calendar month here that <paramref name="now"/> falls in, as instants (a team-key budget's month).</summary>
+    public BudgetPeriod MonthOf(DateTimeOffset now) => BudgetPeriods.Month(now, Zone);
+
     /// <summary>An instant as a date and time here, to the minute ("2026-11-21 05:00").</summary>
     public string Format(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

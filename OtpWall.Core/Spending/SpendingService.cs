@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
@@ -49,7 +48,7 @@ public sealed record SpendingStatus(KeyMode Mode, BudgetLine? Day, BudgetLine? M
 /// calendar month in the instance's time zone.
 /// </summary>
 public sealed class SpendingService(
-    IDbContextFactory<OtpWallDbContext> databases, WalletService wallet, TimeProvider time, IOptions<SpendingOptions> options)
+    IDbContextFactory<OtpWallDbContext> databases, WalletService wallet, TimeProvider time, InstanceCalendar calendar)
 {
     public async Task<MemberSpending> GetPolicyAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -61,10 +60,10 @@ public sealed class SpendingService(
     public async Task<SpendingStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default)
     {
         var policy = await GetPolicyAsync(userId, cancellationToken);
-        var zone = options.Value.Zone;
+        var zone = calendar.Zone;
         var now = time.GetUtcNow();
-        var day = BudgetPeriods.Day(now, zone);
-        var month = BudgetPeriods.Month(now, zone);
+        var day = calendar.DayOf(now);
+        var month = calendar.MonthOf(now);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var charged = policy.DailyLimit is null && policy.MonthlyLimit is null ? []
             : await db.Activations.AsNoTracking()
