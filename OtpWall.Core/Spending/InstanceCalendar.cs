@@ -15,14 +15,11 @@ public sealed class InstanceCalendar(IOptions<SpendingOptions> options)
     /// <summary>How the zone is named beside a time ("UTC", "Asia/Tokyo").</summary>
     public string ZoneName => options.Value.TimeZone;
 
-    // Instants are given in UTC: stored times are compared as UTC ticks (OtpWallDbContext), and an offset other than zero
-    // would compare wrongly in a query.
-
-    /// <summary>The instant <paramref name="day"/> begins here, in UTC.</summary>
-    public DateTimeOffset StartOf(DateOnly day) => BudgetPeriods.StartOf(day, Zone).ToUniversalTime();
+    /// <summary>The instant <paramref name="day"/> begins here, in UTC (as every instant of <see cref="BudgetPeriods"/>).</summary>
+    public DateTimeOffset StartOf(DateOnly day) => BudgetPeriods.StartOf(day, Zone);
 
     /// <summary>The instant <paramref name="day"/> ends here (the next day begins), in UTC.</summary>
-    public DateTimeOffset EndOf(DateOnly day) => BudgetPeriods.EndOf(day, Zone).ToUniversalTime();
+    public DateTimeOffset EndOf(DateOnly day) => BudgetPeriods.EndOf(day, Zone);
 
     /// <summary>The day here that <paramref name="now"/> falls in, as instants (a team-key budget's day).</summary>
     public BudgetPeriod DayOf(DateTimeOffset now) => BudgetPeriods.Day(now, Zone);

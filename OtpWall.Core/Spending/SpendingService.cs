@@ -27,7 +27,7 @@ public sealed record SpendingStatus(KeyMode Mode, BudgetLine? Day, BudgetLine? M
     /// <summary>The limit with the least left, if any.</summary>
     public BudgetLine? Tightest => Lines.MinBy(l => l.Left);
 
-    public string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture) + (Currency is null ? "" : " " + Currency);
+    public string Money(decimal amount) => Wallet.Amounts.Text(amount, Currency);
 
     public string ResetText(BudgetLine line)
     {
