@@ -100,6 +100,18 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<PostgreSqlChangeRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());
 
+        // The commit point of activation changes and its effects, in the order they run after each change.
+        services.AddSingleton<Activations.Changes.ActivationCommits>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.LedgerEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.RetiredKeyEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.WalletEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.FollowingEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.LivePagesEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect>(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.InsightsEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.AuditTrailEffect>();
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.MetricsEffect>();
+
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<DataDirectoryHealthCheck>("dataDirectory");

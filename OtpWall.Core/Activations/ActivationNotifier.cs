@@ -9,21 +9,7 @@ namespace OtpWall.Core.Activations;
 public sealed record ActivationChange(Guid ActivationId, bool CodeArrived);
 
 /// <summary>
-/// Pushes activation changes into the open pages of their owner, and only theirs, never waiting for a page. With
-/// several replicas (PostgreSQL), what is published here is also handed to <see cref="PublishedHere"/>, which the
-/// database relay sends to the other replicas; what they send arrives through <see cref="PublishFromElsewhere"/>.
+/// Pushes activation changes into the open pages of their owner, and only theirs, never waiting for a page. Only the
+/// commit point's <see cref="Changes.LivePagesEffect"/> publishes, for changes made here and on other replicas alike.
 /// </summary>
-public sealed class ActivationNotifier(ILogger<ActivationNotifier> logger) : UserChannel<ActivationChange>(logger)
-{
-    /// <summary>Raised for each change published in this process (the relay to other replicas listens); must not block.</summary>
-    public event Action<string, ActivationChange>? PublishedHere;
-
-    public override void Publish(string userId, ActivationChange message)
-    {
-        PublishHere(userId, message);
-        PublishedHere?.Invoke(userId, message);
-    }
-
-    /// <summary>A change another replica published: delivered to the pages open here, and not sent on again.</summary>
-    public void PublishFromElsewhere(string userId, ActivationChange message) => PublishHere(userId, message);
-}
+public sealed class ActivationNotifier(ILogger<ActivationNotifier> logger) : UserChannel<ActivationChange>(logger);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OtpWall.Core.Activations.Changes;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
 using OtpWall.Core.Upstream;
@@ -26,10 +27,9 @@ public sealed partial class ActivationPoller(
     OtpWallClientFactory clients,
     BalanceMovements movements,
     BuyPreferences preferences,
-    ActivationNotifier notifier,
+    ActivationCommits commits,
     Data.PostgreSql.PollerLease lease,
     Data.DatabaseGates gates,
-    Audit.AuditLog audit,
     Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
     IOptions<ActivationOptions> options,
@@ -321,7 +321,10 @@ public sealed partial class ActivationPoller(
             }
         }
         var (changed, codeArrived) = snapshot is null ? (false, false) : ActivationUpdates.Apply(activation, snapshot, now);
-        var refundFound = autoCancel is null && activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed;
+        // The ledger learns what came back: the automatic cancel's refund (unknown if its status could not be read), or
+        // a refund OTPWALL made on its own (an expiry, a cancel on OTPWALL's site).
+        var refund = autoCancel is { } movement ? new RefundMovement(movement, snapshot is not null)
+            : activation.Status is ActivationStatus.Cancelled or ActivationStatus.Expired && changed ? new RefundMovement(null, true) : null;
         if (activation.Status.IsFinal())
         {
         }
@@ -333,17 +336,10 @@ public sealed partial class ActivationPoller(
         {
             activation.NextPollAt = ActivationUpdates.NextPoll(activation.Status, activation.CreatedAt, tracked.Anchor, now, options.Value);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        // The ledger learns what came back: the automatic cancel's refund (unknown if its status could not be read), or
-        // a refund OTPWALL made on its own (an expiry, a cancel on OTPWALL's site).
-        if (autoCancel is { } movement) await movements.SettleAsync(movement, account, snapshot is null ? null : PriceEstimates.RefundOf(activation));
-        else if (refundFound) await movements.NoteAsync(account, activation.Id, PriceEstimates.RefundOf(activation), CancellationToken.None);
-        if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(activation.UserId, activation.Payer, cancellationToken);
-        if (changed || autoCancelled) notifier.Publish(activation.UserId, new ActivationChange(activation.Id, codeArrived));
-        if (codeArrived) metrics.CodeDelivered(time.GetUtcNow() - now);
-        if (activation.NextPollAt is not { } next) return null;
-        _schedule.Track(TrackedActivation.From(activation, next));
-        return null; // followed on as the updated record just tracked
+        // Saved, then followed on as the updated record (or no more), its owner's pages told, the ledger, the audit...
+        await commits.CommitAsync(db, activation, new ActivationCommit(autoCancelled ? ChangePath.AutoCancel : ChangePath.Poll,
+            changed || autoCancelled, codeArrived, Refund: refund, ObservedAt: now));
+        return null;
     }
 
     // Tells the owner's pages what keeps this number from being followed (or that nothing does any more): written only
@@ -352,9 +348,10 @@ public sealed partial class ActivationPoller(
     {
         if (tracked.FollowProblem == problem) return;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await db.Activations.Where(a => a.Id == tracked.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.FollowProblem, problem), cancellationToken);
+        if (await db.Activations.SingleOrDefaultAsync(a => a.Id == tracked.Id, cancellationToken) is not { } activation) return;
+        activation.FollowProblem = problem;
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.FollowProblem));
         tracked.FollowProblem = problem;
-        notifier.Publish(tracked.UserId, new ActivationChange(tracked.Id, false));
     }
 
     // A purchase that was on its way to OTPWALL when the server stopped (a crash, a restart) never learned its outcome:
@@ -399,14 +396,7 @@ public sealed partial class ActivationPoller(
             if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, null, time.GetUtcNow(), cancellationToken) is { } guess)
                 (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
             LogInterrupted(logger, activation.Id);
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var activation in interrupted)
-        {
-            notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
-            await audit.RecordAsync(Audit.AuditActions.OutcomeUnknown, null,
-                $"A {activation.ServiceName} number in {activation.CountryName} was being bought with {(activation.Payer == Payer.Team ? "the team key" : "the member's own key")} " +
-                "when the dashboard stopped: its outcome is unknown.", activation.UserId, cancellationToken);
+            await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Recovery));
         }
     }
 
@@ -425,14 +415,10 @@ public sealed partial class ActivationPoller(
         {
             await client.CancelAsync(key, activation.UpstreamId!, cancellationToken);
             activation.AutoCancelled = true;
-            metrics.AutoCancelled();
             activation.Note = "No SMS came in time, so the dashboard cancelled this number and OTPWALL refunds its price.";
             activation.UpdatedAt = now;
             LogAutoCancelled(logger, activation.Id);
-            await audit.RecordAsync(Audit.AuditActions.AutoCancel, null,
-                $"Cancelled the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}) automatically: no SMS came in time.",
-                activation.UserId, CancellationToken.None);
-            return movement;
+            return movement; // counted and audited once the cancel is saved
         }
         catch (OtpWallException)
         {

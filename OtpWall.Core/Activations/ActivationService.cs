@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OtpWall.Core.Activations.Changes;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
@@ -41,7 +42,8 @@ public sealed record ActivationActionResult(bool Confirmed, string Message);
 
 /// <summary>
 /// What a user does with numbers: buy (exactly once per attempt, recorded before it is sent), complete, cancel.
-/// Every call is scoped to the user it is given.
+/// Every call is scoped to the user it is given. Each change is committed through <see cref="ActivationCommits"/>, which
+/// saves it and then tells the poller, the pages, the ledger, the audit trail and the rest.
 /// </summary>
 public sealed partial class ActivationService(
     IDbContextFactory<OtpWallDbContext> databases,
@@ -50,8 +52,7 @@ public sealed partial class ActivationService(
     OtpWallClientFactory clients,
     WalletService wallet,
     BalanceMovements movements,
-    ActivationNotifier notifier,
-    ActivationPoller poller,
+    ActivationCommits commits,
     Data.DatabaseGates gates,
     AuditLog audit,
     PairInsights insights,
@@ -151,13 +152,8 @@ public sealed partial class ActivationService(
             activation.NextPollAt = now + options.Value.FastPollInterval;
         }
         activation.UpdatedAt = now;
-        await db.SaveChangesAsync(CancellationToken.None);
-        poller.Track(activation);
-        notifier.Publish(userId, new ActivationChange(activation.Id, activation.Messages.Count > 0));
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Attach, CodeArrived: activation.Messages.Count > 0));
         LogAttached(logger, activation.Id);
-        await audit.RecordAsync(AuditActions.Attach, userId,
-            $"Attached OTPWALL activation {upstreamId} to a {activation.ServiceName} purchase in {activation.CountryName} of unknown outcome.",
-            cancellationToken: CancellationToken.None);
         return new ActivationActionResult(true, activation.Number is { } number
             ? $"Attached: {number}. The dashboard follows it now."
             : "Attached. The dashboard follows it now; OTPWALL's status does not include the number, so copy it from OTPWALL.");
@@ -167,16 +163,11 @@ public sealed partial class ActivationService(
     public async Task DismissAsync(string userId, Guid activationId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var dismissible = db.Activations.Where(a => a.UserId == userId && a.Id == activationId && !a.Dismissed &&
-                                                    (a.Status == ActivationStatus.OutcomeUnknown || a.FollowProblem == ActivationPoller.NotKnownProblem));
-        var dismissed = await dismissible.Select(a => new { a.ServiceName, a.CountryName, a.Status }).FirstOrDefaultAsync(cancellationToken);
-        if (dismissed is null) return;
-        await dismissible.ExecuteUpdateAsync(s => s.SetProperty(a => a.Dismissed, true), cancellationToken);
-        notifier.Publish(userId, new ActivationChange(activationId, false));
-        await audit.RecordAsync(AuditActions.Dismiss, userId, dismissed.Status == ActivationStatus.OutcomeUnknown
-            ? $"Dismissed a {dismissed.ServiceName} purchase in {dismissed.CountryName} of unknown outcome from the live page."
-            : $"Dismissed a {dismissed.ServiceName} number in {dismissed.CountryName} that OTPWALL no longer knows from the live page.",
-            cancellationToken: CancellationToken.None);
+        var activation = await db.Activations.SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId && !a.Dismissed &&
+            (a.Status == ActivationStatus.OutcomeUnknown || a.FollowProblem == ActivationPoller.NotKnownProblem), cancellationToken);
+        if (activation is null) return;
+        activation.Dismissed = true;
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Dismiss));
     }
 
     private async Task<BuyResult> BuyOnceAsync(
@@ -218,8 +209,7 @@ public sealed partial class ActivationService(
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
         };
         db.Activations.Add(activation);
-        await db.SaveChangesAsync(cancellationToken);
-        notifier.Publish(userId, new ActivationChange(activation.Id, false));
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
 
         Wallet.Balance? before;
         try
@@ -258,14 +248,8 @@ public sealed partial class ActivationService(
             activation.UpdatedAt = now;
             activation.NextPollAt = now + options.Value.FastPollInterval;
             await RecordPriceAsync(db, activation, client, key, before, window);
-            await db.SaveChangesAsync(CancellationToken.None);
-            poller.Track(activation);
+            await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
             LogBought(logger, activation.Id, service.Code, country.Code);
-            notifier.Publish(userId, new ActivationChange(activation.Id, false));
-            await audit.RecordAsync(AuditActions.Purchase, userId,
-                $"Bought a {service.Name} number in {country.Name} (OTPWALL {activation.UpstreamId}){PriceWords(activation)} with {PayerWords(payer)}.",
-                cancellationToken: CancellationToken.None);
-            metrics.Purchase("bought");
             return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
         }
         catch (PurchaseOutcomeUnknownException ex)
@@ -303,24 +287,18 @@ public sealed partial class ActivationService(
     private async Task ForgetAsync(OtpWallDbContext db, Activation activation)
     {
         db.Activations.Remove(activation);
-        await db.SaveChangesAsync(CancellationToken.None);
-        notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
     }
 
     private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note, string? currency)
     {
-        metrics.Purchase("outcome_unknown");
         activation.Status = ActivationStatus.OutcomeUnknown;
         activation.Note = note;
         activation.UpdatedAt = time.GetUtcNow();
         // It may have been bought: budgets count it at the most such a number has cost, never at nothing.
         if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, currency, time.GetUtcNow(), CancellationToken.None) is { } guess)
             (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
-        await db.SaveChangesAsync();
-        wallet.Forget(PayingKeys.AccountOf(activation.UserId, activation.Payer));
-        notifier.Publish(activation.UserId, new ActivationChange(activation.Id, false));
-        await audit.RecordAsync(AuditActions.OutcomeUnknown, activation.UserId,
-            $"Tried to buy a {activation.ServiceName} number in {activation.CountryName} with {PayerWords(activation.Payer)}; the outcome is unknown.");
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
         return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
     }
 
@@ -398,18 +376,9 @@ public sealed partial class ActivationService(
             refusal ??= ex.Message;
         }
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
-        await db.SaveChangesAsync(CancellationToken.None);
-        if (refund is { } movement) await movements.SettleAsync(movement, account, read ? PriceEstimates.RefundOf(activation) : null);
-        poller.Track(activation);
-        if (activation.ClosedAt is not null) await keys.PruneRetiredAsync(userId, activation.Payer, CancellationToken.None);
-        if (changed) notifier.Publish(userId, new ActivationChange(activation.Id, codeArrived));
-        if (activation.Status == wanted)
-        {
-            LogChanged(logger, activation.Id, wanted.ToContractName());
-            await audit.RecordAsync(complete ? AuditActions.Complete : AuditActions.Cancel, userId,
-                $"{(complete ? "Completed" : "Cancelled")} the {activation.ServiceName} number in {activation.CountryName} (OTPWALL {activation.UpstreamId}).",
-                cancellationToken: CancellationToken.None);
-        }
+        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.UserAction, changed, codeArrived, wanted,
+            refund is { } movement ? new RefundMovement(movement, read) : null));
+        if (activation.Status == wanted) LogChanged(logger, activation.Id, wanted.ToContractName());
 
         return activation.Status == wanted
             ? new ActivationActionResult(true, complete ? "Completed." : "Cancelled. OTPWALL refunds the price.")
@@ -423,12 +392,6 @@ public sealed partial class ActivationService(
                 _ => "is in a state the dashboard does not know",
             }}. Nothing was changed.");
     }
-
-    private static string PayerWords(Payer payer) => payer == Payer.Team ? "the team key" : "their own key";
-
-    private static string PriceWords(Activation activation) => activation.Price is { } price
-        ? $" for {(activation.PriceEstimated ? "about " : "")}{price.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} {activation.Currency}"
-        : "";
 
     [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
     private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);

@@ -91,14 +91,13 @@ public sealed class PairInsightsSnapshot
 /// last snapshot at once and a fresh one is worked out in the background (one at a time) after any activation changed or
 /// once it is <see cref="MaxAge"/> old; <see cref="Refreshed"/> tells open pages. Asking for a fresh one waits for it.
 /// </summary>
-public sealed partial class PairInsights : IDisposable
+public sealed partial class PairInsights
 {
     /// <summary>A snapshot older than this is worked out again even when nothing was heard of.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
     private readonly IDbContextFactory<OtpWallDbContext> databases;
     private readonly TimeProvider time;
-    private readonly ActivationNotifier notifier;
     private readonly ILogger<PairInsights> logger;
     private readonly Lock _gate = new();
     private PairInsightsSnapshot? _snapshot;
@@ -107,11 +106,8 @@ public sealed partial class PairInsights : IDisposable
     private long _changes;
     private long _snapshotChanges = -1;
 
-    public PairInsights(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, ActivationNotifier notifier, ILogger<PairInsights> logger)
-    {
-        (this.databases, this.time, this.notifier, this.logger) = (databases, time, notifier, logger);
-        notifier.AnyPublished += MarkStale;
-    }
+    public PairInsights(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time, ILogger<PairInsights> logger) =>
+        (this.databases, this.time, this.logger) = (databases, time, logger);
 
     /// <summary>Raised with each snapshot worked out in the background.</summary>
     public event Action<PairInsightsSnapshot>? Refreshed;
@@ -141,7 +137,8 @@ public sealed partial class PairInsights : IDisposable
         }
     }
 
-    private void MarkStale()
+    /// <summary>An activation changed (here or on another replica): the next read works the figures out again.</summary>
+    public void MarkStale()
     {
         lock (_gate) _changes++;
     }
@@ -171,8 +168,6 @@ public sealed partial class PairInsights : IDisposable
 
     [LoggerMessage(LogLevel.Warning, "Pair insights could not be read")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
-
-    public void Dispose() => notifier.AnyPublished -= MarkStale;
 
     /// <summary>Success and time to code are measured over this window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(7);

@@ -20,15 +20,11 @@ public partial class UserChannel<T>(ILogger logger)
         return new Subscription(() => _subscribers.AddOrUpdate(userId, _ => [], (_, existing) => existing.Remove(onMessage)));
     }
 
-    /// <summary>Raised for every message, whoever it is for (for caches that depend on everyone's changes); must not block.</summary>
-    public event Action? AnyPublished;
-
     public virtual void Publish(string userId, T message) => PublishHere(userId, message);
 
     /// <summary>Delivers to the pages open in this process only.</summary>
     protected void PublishHere(string userId, T message)
     {
-        AnyPublished?.Invoke();
         if (!_subscribers.TryGetValue(userId, out var subscribers)) return;
         foreach (var subscriber in subscribers) _ = DeliverAsync(subscriber, message);
     }

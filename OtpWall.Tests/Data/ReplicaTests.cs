@@ -189,6 +189,33 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.True(Polling(other));
     }
 
+    [PostgreSqlFact]
+    public async Task AChangeCommittedOnOneReplica_ReachesTheOthersPagesOnce_AndIsAuditedAndSettledOnlyWhereItWasMade()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync(5.00m));
+        _a.StartServer();
+        _b.StartServer();
+        await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await _b.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        var onB = new ConcurrentQueue<ActivationChange>();
+        using var pages = _b.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
+
+        var bought = await _a.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        Assert.Equal(BuyOutcome.Bought, bought.Outcome);
+        var cancelled = await _a.Services.GetRequiredService<ActivationService>().CancelAsync(userId, bought.Activation!.Id);
+        Assert.True(cancelled.Confirmed, cancelled.Message);
+
+        // Three changes committed on A (recorded as being sent, bought, cancelled), in the order they were made: B's pages
+        // hear each once (the last to arrive is the cancel, so nothing is still on its way after it).
+        await Eventually.TrueAsync(() => onB.Count >= 3, "the three changes reach B's pages");
+        Assert.Equal([bought.Activation.Id, bought.Activation.Id, bought.Activation.Id], onB.Select(c => c.ActivationId));
+        await using var db = await _a.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        Assert.Equal(["purchase", "cancel"], await db.AuditEntries.Where(e => e.SubjectId == userId && (e.Action == "purchase" || e.Action == "cancel"))
+            .OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        Assert.Equal(1, await db.AccountMovements.CountAsync(m => m.ActivationId == bought.Activation.Id));
+    }
+
     // What each replica's poller did, for a failure's message.
     private static string Diagnosis(DashboardHost poller, DashboardHost other) => string.Join('\n', new[] { ("polling replica", poller), ("other replica", other) }
         .SelectMany(h => h.Item2.Logs.Lines

@@ -33,12 +33,14 @@ public sealed class CoreServices : IAsyncDisposable
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
     public static async Task<CoreServices> StartAsync(
-        SandboxServer sandbox, TimeProvider time, string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+        SandboxServer sandbox, TimeProvider time, string? dataDirectory = null, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         var folder = dataDirectory ?? DashboardHost.NewDataDirectory();
         TestDatabase.SeedSqlite(folder);
         AddTo(services, folder, sandbox, time, settings);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await provider.PrepareOtpWallDatabaseAsync();
         return new CoreServices(provider, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DataDirectoryOptions>>().Value.DataDirectory,

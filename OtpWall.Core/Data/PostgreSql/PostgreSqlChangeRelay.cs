@@ -4,27 +4,27 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Changes;
 
 namespace OtpWall.Core.Data.PostgreSql;
 
 /// <summary>
-/// Live updates across replicas (PostgreSQL only): each activation change published in this process, and each change of
-/// a person's key or of the team key, is sent with <c>NOTIFY</c>; what other replicas send is received with
-/// <c>LISTEN</c>: activation changes are delivered to the pages open here (and to the poller when this replica polls),
-/// key changes drop what this process keeps of the key (decrypted copies, balance readings). A notification carries ids
+/// Live updates across replicas (PostgreSQL only): each activation change committed in this process (it is one of the
+/// commit point's effects), and each change of a person's key or of the team key, is sent with <c>NOTIFY</c>; what other
+/// replicas send is received with <c>LISTEN</c>: activation changes go to the effects that keep something here (pages
+/// open here, the poller when this replica polls, the wallet's reading, insights), key changes drop what this process
+/// keeps of the key (decrypted copies, balance readings). A notification carries ids
 /// only (replica, user, activation), never a number, a code or a key. Sending never holds up whoever published.
 /// </summary>
 public sealed partial class PostgreSqlChangeRelay(
     IOptions<DatabaseOptions> database,
     DatabaseReadiness readiness,
     ReplicaIdentity replica,
-    ActivationNotifier notifier,
-    ActivationPoller poller,
+    ActivationCommits commits,
     ApiKeys.ApiKeyVault keys,
     ApiKeys.TeamKeyVault teamKey,
     Wallet.WalletService wallet,
-    ILogger<PostgreSqlChangeRelay> logger) : BackgroundService
+    ILogger<PostgreSqlChangeRelay> logger) : BackgroundService, IActivationEffect
 {
     internal const string Channel = "otpwall_activations";
     private readonly Channel<string> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -37,7 +37,6 @@ public sealed partial class PostgreSqlChangeRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_database.IsPostgreSql) return;
-        notifier.PublishedHere += Send;
         keys.KeysChangedHere += SendKeyChange;
         teamKey.ChangedHere += SendTeamKeyChange;
         try
@@ -50,14 +49,18 @@ public sealed partial class PostgreSqlChangeRelay(
         }
         finally
         {
-            notifier.PublishedHere -= Send;
             keys.KeysChangedHere -= SendKeyChange;
             teamKey.ChangedHere -= SendTeamKeyChange;
         }
     }
 
-    private void Send(string userId, ActivationChange change) =>
-        _outgoing.Writer.TryWrite(string.Join('|', "a", replica.Id, userId, change.ActivationId.ToString("N"), change.CodeArrived ? "1" : "0"));
+    /// <summary>A change committed here that pages show is sent to the other replicas.</summary>
+    public Task ApplyAsync(ActivationChanged change)
+    {
+        if (_database.IsPostgreSql && change.IsLocal && change.Changed)
+            _outgoing.Writer.TryWrite(string.Join('|', "a", replica.Id, change.UserId, change.ActivationId.ToString("N"), change.CodeArrived ? "1" : "0"));
+        return Task.CompletedTask;
+    }
 
     private void SendKeyChange(string userId) => _outgoing.Writer.TryWrite(string.Join('|', "k", replica.Id, userId));
 
@@ -117,10 +120,9 @@ public sealed partial class PostgreSqlChangeRelay(
         switch (parts)
         {
             case ["a", _, var userId, var id, var code] when Guid.TryParseExact(id, "N", out var activationId):
-                // The balance moved with it (a purchase, a refund): the next reading here asks OTPWALL.
-                wallet.Forget(userId);
-                notifier.PublishFromElsewhere(userId, new ActivationChange(activationId, code == "1"));
-                poller.ChangedElsewhere(activationId);
+                // To what this process keeps of it: the pages open here, the poller, the wallet's reading (the balance moved
+                // with it), insights. Never waits: the effects called for another replica's change do not.
+                _ = commits.FromOtherReplicaAsync(userId, activationId, code == "1");
                 LogReceived(logger, activationId.ToString("N", CultureInfo.InvariantCulture));
                 break;
             case ["k", _, var userId]:
