@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using OtpWall.Core;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -58,7 +59,7 @@ internal sealed class Seeding : IAsyncDisposable
             await _services.GetRequiredService<ApiKeyVault>().SaveAsync(user.Id, OtpWallApiKey.Parse(account!.Key));
             made.Add((email, user.Id));
         }
-        var buyer = _services.GetRequiredService<ActivationService>();
+        var buyer = _services.GetRequiredService<Purchases>();
         await Parallel.ForEachAsync(Enumerable.Range(0, people), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (person, cancellationToken) =>
         {
             for (var n = person; n < activations; n += people)

@@ -83,19 +83,25 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<ActivationNotifier>();
         services.AddSingleton<ActivationService>();
+        services.AddSingleton<Activations.Purchasing.Purchases>();
+        services.AddSingleton<Activations.Purchasing.BatchPurchases>();
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<Spending.InstanceCalendar>();
         services.AddSingleton<BuyPreferences>();
-        services.AddSingleton<PairInsights>();
+        services.AddSingleton<Activations.Insights.PairInsightsQuery>();
+        services.AddSingleton<Activations.Insights.PairInsights>();
         services.AddMetrics();
         services.TryAddSingleton<Diagnostics.OtpWallMetrics>();
+        services.AddSingleton<Activations.Polling.LeaseKeeper>();
+        services.AddSingleton<Activations.Polling.ActivationFollower>();
+        services.AddSingleton<Activations.Polling.InterruptedPurchases>();
         services.AddSingleton(provider =>
         {
-            var poller = ActivatorUtilities.CreateInstance<ActivationPoller>(provider);
+            var poller = ActivatorUtilities.CreateInstance<Activations.Polling.ActivationPoller>(provider);
             provider.GetRequiredService<Diagnostics.OtpWallMetrics>().ObserveOpenActivations(poller.OpenByStatus);
             return poller;
         });
-        services.AddHostedService(provider => provider.GetRequiredService<ActivationPoller>());
+        services.AddHostedService(provider => provider.GetRequiredService<Activations.Polling.ActivationPoller>());
         services.AddSingleton<PollerLease>();
         services.AddSingleton<PostgreSqlChangeRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());

@@ -83,6 +83,11 @@ public sealed class Activation
     /// <summary>What rows being sent said before they had a status of their own (<see cref="ActivationStatus.Buying"/>).</summary>
     public const string InFlightNote = "The purchase is being sent to OTPWALL.";
 
+    /// <summary>What a card says of a number OTPWALL answers "not found" for, again and again (then it can be dismissed).</summary>
+    public const string NotKnownProblem =
+        "OTPWALL no longer knows this number (it answers \"not found\"), so it cannot be followed, completed or cancelled here. " +
+        "Look for it in OTPWALL (in the sandbox, a number from before its books were kept is gone). You can hide it here; it stays in History.";
+
     public List<ActivationMessage> Messages { get; set; } = [];
 }
 

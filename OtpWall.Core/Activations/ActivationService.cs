@@ -1,92 +1,39 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Activations.Changes;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
-using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
-using OtpWall.Core.Spending;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Activations;
 
-public enum BuyOutcome
-{
-    Bought,
-    Refused,
-
-    /// <summary>Sent, but the result is unknown: recorded as outcome-unknown, never bought again automatically.</summary>
-    OutcomeUnknown,
-}
-
-/// <summary>Why OTPWALL refused a purchase, where the way forward differs.</summary>
-public enum BuyRefusal
-{
-    Other,
-
-    /// <summary>No numbers for the pair right now: another country may have some.</summary>
-    NoNumbers,
-
-    /// <summary>The paying wallet cannot pay: it needs a top-up.</summary>
-    NotEnoughBalance,
-}
-
-/// <param name="Refusal">For a refused purchase, why (when it matters for what to do next).</param>
-public sealed record BuyResult(BuyOutcome Outcome, ActivationView? Activation, string Message, BuyRefusal Refusal = BuyRefusal.Other);
-
 /// <summary>The result of complete or cancel: whether OTPWALL confirmed it, and what to tell the user.</summary>
 public sealed record ActivationActionResult(bool Confirmed, string Message);
 
 /// <summary>
-/// What a user does with numbers: buy (exactly once per attempt, recorded before it is sent), complete, cancel.
-/// Every call is scoped to the user it is given. Each change is committed through <see cref="ActivationCommits"/>, which
-/// saves it and then tells the poller, the pages, the ledger, the audit trail and the rest.
+/// What a person does with the numbers they have (buying is <see cref="Purchases"/>'): complete, cancel, attach the
+/// OTPWALL id of a purchase of unknown outcome, dismiss one from the live page. Every call is scoped to the user it is
+/// given. Each change is committed through <see cref="ActivationCommits"/>, which saves it and then tells the poller,
+/// the pages, the ledger, the audit trail and the rest.
 /// </summary>
 public sealed partial class ActivationService(
     IDbContextFactory<OtpWallDbContext> databases,
     PayingKeys keys,
-    SpendingService spending,
     OtpWallClientFactory clients,
-    WalletService wallet,
     BalanceMovements movements,
     ActivationCommits commits,
-    Data.DatabaseGates gates,
+    DatabaseGates gates,
     AuditLog audit,
-    PairInsights insights,
-    Diagnostics.OtpWallMetrics metrics,
     TimeProvider time,
     IOptions<ActivationOptions> options,
     ILogger<ActivationService> logger)
 {
-    // Several members spend from the team key: their purchases of it take turns (through this gate, on every replica),
-    // so "balance before minus after" is one purchase's price (a refund landing in between is caught by the purchase
-    // window instead).
-    private const string TeamKeyGate = "purchase:team-key";
-
     private const string AttachGate = "attach";
-
-    /// <summary>The gate a person's purchases pass one at a time (on every replica, with PostgreSQL).</summary>
-    internal static string PurchaseGate(string userId) => "purchase:" + userId;
-
-    /// <summary>
-    /// Buys a number. <paramref name="attemptId"/> identifies the click: the same attempt is never bought twice, and one
-    /// user has one purchase in flight at a time, whatever tab it comes from. <paramref name="cancellationToken"/> stops it
-    /// only before the purchase is sent: once it has left, it is seen through and recorded whatever happens to the caller.
-    /// <paramref name="payer"/> says whose account pays; the member's key mode and team-key limits are checked first.
-    /// </summary>
-    public async Task<BuyResult> BuyAsync(
-        string userId, Guid attemptId, Service service, Country country, Payer payer = Payer.Own, CancellationToken cancellationToken = default)
-    {
-        await using var gate = await gates.TryEnterAsync(PurchaseGate(userId), cancellationToken);
-        if (gate is null)
-            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish."));
-        // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
-        // tabs (even on two replicas) cannot both pass it at once, and a limit is crossed by one purchase at most.
-        return await BuyOnceAsync(userId, attemptId, service, country, payer, cancellationToken);
-    }
 
     public async Task<ActivationActionResult> CompleteAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
         await ChangeAsync(userId, activationId, complete: true, cancellationToken);
@@ -164,176 +111,10 @@ public sealed partial class ActivationService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var activation = await db.Activations.SingleOrDefaultAsync(a => a.UserId == userId && a.Id == activationId && !a.Dismissed &&
-            (a.Status == ActivationStatus.OutcomeUnknown || a.FollowProblem == ActivationPoller.NotKnownProblem), cancellationToken);
+            (a.Status == ActivationStatus.OutcomeUnknown || a.FollowProblem == Activation.NotKnownProblem), cancellationToken);
         if (activation is null) return;
         activation.Dismissed = true;
         await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Dismiss));
-    }
-
-    private async Task<BuyResult> BuyOnceAsync(
-        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await db.Activations.Include(a => a.Messages)
-                .SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId, cancellationToken) is { } earlier)
-            return earlier.Status == ActivationStatus.Buying
-                ? new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(earlier), "This purchase is still being sent to OTPWALL.")
-                : new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
-                    ActivationView.From(earlier), "This purchase was already made.");
-
-        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal));
-        var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
-        if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!));
-
-        var client = clients.Create();
-        await using var teamKeyTurn = payer == Payer.Team ? await gates.EnterAsync(TeamKeyGate, options.Value.TeamKeyQueueLimit, cancellationToken) : null;
-        if (payer == Payer.Team && teamKeyTurn is null)
-            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute."));
-        // The window tells what else moved the account's balance while this purchase measured its price.
-        var window = await movements.BeginAsync(PayingKeys.AccountOf(userId, payer), cancellationToken);
-        return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
-    }
-
-    private async Task<BuyResult> SendAsync(
-        OtpWallDbContext db, OtpWallClient client, OtpWallApiKey key, BalanceMovements.PurchaseWindow window,
-        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
-    {
-        // Written first, as "Buying…", and shown in every open tab: whatever happens from here on (a slow OTPWALL, the
-        // person leaving the page, a crash), they see it.
-        var now = time.GetUtcNow();
-        var activation = new Activation
-        {
-            Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
-            Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
-            Status = ActivationStatus.Buying, KeyFingerprint = key.Fingerprint, Payer = payer,
-            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
-        };
-        db.Activations.Add(activation);
-        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
-
-        Wallet.Balance? before;
-        try
-        {
-            before = await client.GetBalanceAsync(key, cancellationToken);
-        }
-        catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
-        {
-            await ForgetAsync(db, activation);
-            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message));
-        }
-        catch (OtpWallException)
-        {
-            before = null;
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller gave up before anything was sent: nothing was bought.
-            await ForgetAsync(db, activation);
-            throw;
-        }
-        activation.BalanceBefore = before?.ToString();
-        await db.SaveChangesAsync(CancellationToken.None);
-
-        // From here on the caller's cancellation is deliberately ignored: the purchase may leave at any moment, and
-        // what it bought (or may have bought) must be recorded whether or not anyone is still waiting for the answer.
-        try
-        {
-            var bought = await client.BuyNumberAsync(key, service.Code, country.Code, CancellationToken.None);
-            now = time.GetUtcNow();
-            activation.UpstreamId = bought.ActivationId;
-            activation.Number = bought.Number;
-            activation.Status = bought.Status == ActivationStatus.Unknown ? ActivationStatus.Waiting : bought.Status;
-            activation.RawStatus = bought.RawStatus;
-            activation.Note = null;
-            activation.UpdatedAt = now;
-            activation.NextPollAt = now + options.Value.FastPollInterval;
-            await RecordPriceAsync(db, activation, client, key, before, window);
-            await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
-            LogBought(logger, activation.Id, service.Code, country.Code);
-            return new BuyResult(BuyOutcome.Bought, ActivationView.From(activation), $"Bought {activation.Number} for {service.Name}.");
-        }
-        catch (PurchaseOutcomeUnknownException ex)
-        {
-            return await KeepAsUnknownAsync(db, activation, $"{ex.Reason} {ex.Message}", before?.Currency);
-        }
-        catch (OtpWallException ex)
-        {
-            // A refusal: nothing was bought, so nothing is kept.
-            await ForgetAsync(db, activation);
-            var refusal = ex switch
-            {
-                OtpWallBadRequestException { NoNumbers: true } => BuyRefusal.NoNumbers,
-                OtpWallInsufficientBalanceException => BuyRefusal.NotEnoughBalance,
-                _ => BuyRefusal.Other,
-            };
-            if (refusal == BuyRefusal.NoNumbers) await insights.RecordNoNumbersAsync(service.Code, country.Code, CancellationToken.None);
-            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message, refusal));
-        }
-        catch (Exception ex)
-        {
-            LogPurchaseFailed(logger, ex);
-            return await KeepAsUnknownAsync(db, activation,
-                "Something went wrong while the purchase was being recorded. It may have gone through; check your balance before buying again.", before?.Currency);
-        }
-    }
-
-    private BuyResult Refused(string reason, BuyResult result)
-    {
-        metrics.Purchase("refused", reason);
-        return result;
-    }
-
-    // A purchase that bought nothing leaves every tab's list.
-    private async Task ForgetAsync(OtpWallDbContext db, Activation activation)
-    {
-        db.Activations.Remove(activation);
-        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
-    }
-
-    private async Task<BuyResult> KeepAsUnknownAsync(OtpWallDbContext db, Activation activation, string note, string? currency)
-    {
-        activation.Status = ActivationStatus.OutcomeUnknown;
-        activation.Note = note;
-        activation.UpdatedAt = time.GetUtcNow();
-        // It may have been bought: budgets count it at the most such a number has cost, never at nothing.
-        if (activation.Price is null && await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, currency, time.GetUtcNow(), CancellationToken.None) is { } guess)
-            (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
-        await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
-        return new BuyResult(BuyOutcome.OutcomeUnknown, ActivationView.From(activation), note);
-    }
-
-    // The API has no price list: the price is the balance before minus after, plus what was refunded to that account in
-    // between (a teammate's cancel, an expiry), which the ledger of movements knows on every replica. When a movement's
-    // amount is not known, or numbers of the account were about to expire unobserved, the price is marked estimated and
-    // counted at the most it can be (never less than it may really be), so a budget is crossed by one purchase at most.
-    private async Task RecordPriceAsync(
-        OtpWallDbContext db, Activation activation, OtpWallClient client, OtpWallApiKey key, Wallet.Balance? before, BalanceMovements.PurchaseWindow window)
-    {
-        Wallet.Balance? after = null;
-        try
-        {
-            after = await client.GetBalanceAsync(key);
-        }
-        catch (OtpWallException)
-        {
-        }
-        var moved = await movements.EndAsync(window);
-        if (after is null) wallet.Forget(window.Account);
-        else wallet.Record(window.Account, after);
-        var expiring = await PriceEstimates.UnobservedRefundsAsync(db, activation, time.GetUtcNow(), options.Value);
-        var measured = before is not null && after is not null && before.Currency == after.Currency ? before.Amount - after.Amount : (decimal?)null;
-        if (measured is { } drop && !moved.Uncertain && !expiring.Uncertain && drop + moved.Refunded + expiring.Amount > 0)
-        {
-            var exact = moved.Alone && expiring.Amount == 0;
-            (activation.Price, activation.Currency, activation.PriceEstimated) = (drop + moved.Refunded + expiring.Amount, after!.Currency, !exact);
-            if (exact) await PriceEstimates.CorrectAsync(db, activation, CancellationToken.None);
-            return;
-        }
-        var currency = after?.Currency ?? before?.Currency;
-        var guess = await PriceEstimates.ConservativeAsync(db, activation.Service, activation.Country, currency, time.GetUtcNow(), CancellationToken.None);
-        var fromBalance = measured is { } difference ? difference + moved.Refunded + expiring.Amount : (decimal?)null;
-        if (fromBalance > (guess?.Price ?? 0)) (activation.Price, activation.Currency, activation.PriceEstimated) = (fromBalance, currency, true);
-        else if (guess is not null) (activation.Price, activation.Currency, activation.PriceEstimated) = (guess.Price, guess.Currency, true);
     }
 
     private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken)
@@ -393,15 +174,9 @@ public sealed partial class ActivationService(
             }}. Nothing was changed.");
     }
 
-    [LoggerMessage(LogLevel.Information, "Bought activation {ActivationId} ({Service} in {Country})")]
-    private static partial void LogBought(ILogger logger, Guid activationId, string service, string country);
-
     [LoggerMessage(LogLevel.Information, "Activation {ActivationId} was attached to its OTPWALL id by its owner")]
     private static partial void LogAttached(ILogger logger, Guid activationId);
 
     [LoggerMessage(LogLevel.Information, "Activation {ActivationId} is {Status}")]
     private static partial void LogChanged(ILogger logger, Guid activationId, string status);
-
-    [LoggerMessage(LogLevel.Error, "A purchase failed unexpectedly after it was sent; it is kept as outcome unknown")]
-    private static partial void LogPurchaseFailed(ILogger logger, Exception exception);
 }

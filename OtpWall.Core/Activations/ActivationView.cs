@@ -45,7 +45,7 @@ public sealed record ActivationView(
     /// The person may take it off the live page (it stays in History): a purchase of unknown outcome they checked, or a
     /// number OTPWALL no longer knows.
     /// </summary>
-    public bool CanDismiss => Status == ActivationStatus.OutcomeUnknown || FollowProblem == ActivationPoller.NotKnownProblem;
+    public bool CanDismiss => Status == ActivationStatus.OutcomeUnknown || FollowProblem == Activation.NotKnownProblem;
 
     /// <summary>The purchase is on its way to OTPWALL (in this tab or another).</summary>
     public bool IsBuying => Status == ActivationStatus.Buying;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
@@ -33,6 +35,9 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
 
     private ActivationService Activations => _core.Get<ActivationService>();
 
+
+    private Purchases Buying => _core.Get<Purchases>();
+
     private ActivationQueries Queries => _core.Get<ActivationQueries>();
 
     private async Task PollRoundAfterAsync(TimeSpan elapsed)
@@ -51,7 +56,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
         var changes = new List<ActivationChange>();
         using var subscription = _core.Get<ActivationNotifier>().NotifyOnChange(userId, change => { lock (changes) changes.Add(change); return Task.CompletedTask; });
 
-        var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
         Assert.Equal(ActivationStatus.Waiting, bought.Activation!.Status);
         Assert.Equal(PriceOf(Telegram, Pakistan), bought.Activation.Price);
@@ -77,7 +82,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     public async Task CancellingAWaitingNumber_RefundsItsPrice()
     {
         var (userId, key) = await _core.NewUserWithKeyAsync("canceller@example.com", 3.00m);
-        var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         var cancelled = await Activations.CancelAsync(userId, bought.Activation!.Id);
 
@@ -90,7 +95,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     public async Task CancelAfterAnSms_IsNotOffered_AndRefusedIfTried()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("late@example.com");
-        var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         await sandbox.DeliverSmsAsync(bought.Activation!.UpstreamId!, "Telegram code: 11223");
         await PollRoundAfterAsync(TimeSpan.FromSeconds(2));
 
@@ -104,7 +109,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     public async Task ANumberWithoutSms_IsCancelledAutomatically_BeforeItExpires_AndTheUserIsTold()
     {
         var (userId, key) = await _core.NewUserWithKeyAsync("patient@example.com", 2.00m);
-        var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         await PollRoundAfterAsync(TimeSpan.FromSeconds(49));
         Assert.Equal(ActivationStatus.Waiting, (await Queries.GetAsync(userId, bought.Activation!.Id))!.Status);
@@ -122,7 +127,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("keeper@example.com");
         await _core.Get<BuyPreferences>().SetAutoCancelUnansweredAsync(userId, false);
-        var bought = await Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         await PollRoundAfterAsync(TimeSpan.FromSeconds(55));
 
@@ -136,7 +141,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("refused@example.com");
 
-        var result = await Activations.BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
+        var result = await Buying.BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
 
         Assert.Equal(BuyOutcome.Refused, result.Outcome);
         Assert.Contains("No numbers available", result.Message, StringComparison.Ordinal);
@@ -152,11 +157,11 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
         await sandbox.SetFaultsAsync(new { latencyMs = 300, pathContains = "/number" });
 
         var results = await Task.WhenAll(
-            Activations.BuyAsync(userId, attempt, Telegram, Pakistan),
-            Activations.BuyAsync(userId, attempt, Telegram, Pakistan),
-            Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan));
+            Buying.BuyAsync(userId, attempt, Telegram, Pakistan),
+            Buying.BuyAsync(userId, attempt, Telegram, Pakistan),
+            Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan));
         await sandbox.ClearFaultsAsync();
-        var replay = await Activations.BuyAsync(userId, attempt, Telegram, Pakistan);
+        var replay = await Buying.BuyAsync(userId, attempt, Telegram, Pakistan);
 
         Assert.Single(results, r => r.Outcome == BuyOutcome.Bought);
         Assert.Equal(2, results.Count(r => r.Message.Contains("Another purchase is still in progress", StringComparison.Ordinal)));
@@ -170,7 +175,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     {
         var (ownerId, _) = await _core.NewUserWithKeyAsync("owner@example.com");
         var (intruderId, _) = await _core.NewUserWithKeyAsync("intruder@example.com");
-        var bought = await Activations.BuyAsync(ownerId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await Buying.BuyAsync(ownerId, Guid.NewGuid(), Telegram, Pakistan);
         var id = bought.Activation!.Id;
 
         Assert.Null(await Queries.GetAsync(intruderId, id));

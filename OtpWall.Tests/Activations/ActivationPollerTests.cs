@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Tests.Support;
 
@@ -38,7 +40,7 @@ public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture
     private async Task<(string UserId, ActivationView Activation, string StatusPath)> BuyAsync(string email)
     {
         var (userId, _) = await _core.NewUserWithKeyAsync(email);
-        var bought = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Discord, Germany);
+        var bought = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Discord, Germany);
         return (userId, bought.Activation!, $"GET /activation/{bought.Activation!.UpstreamId}/status");
     }
 
@@ -220,7 +222,7 @@ public sealed class OutcomeUnknownPurchaseTests(SandboxServer sandbox) : IClassF
         var before = await sandbox.RequestCountAsync("POST /number");
         await sandbox.SetFaultsAsync(new { timeoutRate = 1.0, timeoutSeconds = 5, pathContains = "/number" });
 
-        var result = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("US", "United States"));
+        var result = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("US", "United States"));
         await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
 
         Assert.Equal(BuyOutcome.OutcomeUnknown, result.Outcome);
@@ -243,7 +245,7 @@ public sealed class OutcomeUnknownPurchaseTests(SandboxServer sandbox) : IClassF
         Assert.True((await team.SaveAsync(admin, (await sandbox.NewAccountAsync(50m)).Reveal())).Saved);
         var member = await _core.NewUserAsync("member@example.com");
         Assert.Null(await team.SetKeyModeAsync(admin, member, OtpWall.Core.ApiKeys.KeyMode.Team));
-        Task<BuyResult> BuyAsync() => _core.Get<ActivationService>().BuyAsync(
+        Task<BuyResult> BuyAsync() => _core.Get<Purchases>().BuyAsync(
             member, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("US", "United States"), OtpWall.Core.ApiKeys.Payer.Team);
         var price = (await BuyAsync()).Activation!.Price!.Value;
         // Room for one more purchase, and not for a third.

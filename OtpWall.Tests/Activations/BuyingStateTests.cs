@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Tests.Support;
-using OtpWall.BrowserTests.Support;
 
 namespace OtpWall.Tests.Activations;
 
@@ -34,7 +35,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
         using var tab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
         await sandbox.SetFaultsAsync(new { latencyMs = 1500, pathContains = slowPart });
 
-        var purchase = _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var purchase = _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         var buying = await Eventually.ValueAsync(async () => (await _core.Get<ActivationQueries>().LiveAsync(userId)).SingleOrDefault(), "the purchase shows as Buying");
 
         Assert.Equal(ActivationStatus.Buying, buying.Status);
@@ -54,7 +55,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
         var changes = 0;
         using var tab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
 
-        var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         Assert.Equal(BuyOutcome.Refused, refused.Outcome);
         Assert.Empty(await _core.Get<ActivationQueries>().LiveAsync(userId));
@@ -70,7 +71,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
         using var leaving = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan, cancellationToken: leaving.Token));
+            _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan, cancellationToken: leaving.Token));
 
         Assert.Empty(await _core.Get<ActivationQueries>().LiveAsync(userId));
         await sandbox.ClearFaultsAsync();

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Changes;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Tests.Support;
@@ -130,7 +132,7 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
     {
         // This process polls (on PostgreSQL it would wait for the poller's lease): what it follows is what the effects told it.
         await PollAfterAsync(TimeSpan.Zero);
-        var bought = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
         return bought.Activation!;
     }
@@ -168,7 +170,7 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
         using var pages = WatchPages(userId);
         await PollAfterAsync(TimeSpan.Zero);
 
-        var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 
         Assert.Equal(BuyOutcome.Refused, refused.Outcome);
         var id = Assert.Single(_last.Select(w => w.Change.ActivationId).Distinct());

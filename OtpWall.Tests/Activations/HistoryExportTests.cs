@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Sandbox;
@@ -17,7 +18,7 @@ public sealed class HistoryExportTests : DashboardHostTest
     {
         var (key, _, _) = Host.Services.GetRequiredService<SandboxSimulator>().CreateAccount(null, 10m, null);
         await Host.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, OtpWallApiKey.Parse(key));
-        return (await Host.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), service, country)).Activation!;
+        return (await Host.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), service, country)).Activation!;
     }
 
     [Fact]

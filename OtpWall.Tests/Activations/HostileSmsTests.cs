@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Tests.Support;
@@ -51,7 +53,7 @@ public sealed class HostileSmsTests(SandboxServer sandbox) : IClassFixture<Sandb
         await using var core = await CoreServices.StartAsync(sandbox, time);
         var (victim, _) = await core.NewUserWithKeyAsync("victim@example.com");
         var (attacker, _) = await core.NewUserWithKeyAsync("attacker@example.com");
-        var service = core.Get<ActivationService>();
+        var service = core.Get<Purchases>();
         var flooded = (await service.BuyAsync(attacker, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
         var waiting = (await service.BuyAsync(victim, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("IN", "India"))).Activation!;
         var hostile = "Code 1 " + Junk("1 22 a-a.");

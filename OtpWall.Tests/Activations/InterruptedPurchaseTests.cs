@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -35,6 +37,9 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     }
 
     private ActivationService Activations => _core.Get<ActivationService>();
+
+
+    private Purchases Buying => _core.Get<Purchases>();
 
     private async Task PollAfterAsync(TimeSpan elapsed)
     {
@@ -145,7 +150,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     public async Task WhenOtpwallCannotBeReached_TheActivationCarriesTheProblemForItsCard_AndLosesItOnceOtpwallAnswers()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("outage@example.com");
-        var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
+        var bought = (await Buying.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
 
         await sandbox.SetFaultsAsync(new { errorRate = 1.0 });
         for (var poll = 0; poll < ActivationPoller.FailuresBeforeProblem; poll++) await PollAfterAsync(TimeSpan.FromSeconds(40));
@@ -163,7 +168,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     public async Task ANumberOtpwallNoLongerKnows_SaysSo_AndCanBeDismissed_StayingInHistory()
     {
         var (userId, key) = await _core.NewUserWithKeyAsync("forgotten@example.com");
-        var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
+        var bought = (await Buying.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
         // OTPWALL forgets the number (as the sandbox did on a restart before it kept its books); the key still works.
         sandbox.Simulator.Reset();
         sandbox.Simulator.CreateAccount(key.Reveal(), 10m, null);
@@ -172,7 +177,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
         var card = (await _core.Get<ActivationQueries>().GetAsync(userId, bought.Id))!;
         await Activations.DismissAsync(userId, bought.Id);
 
-        Assert.Equal(ActivationPoller.NotKnownProblem, card.FollowProblem);
+        Assert.Equal(Activation.NotKnownProblem, card.FollowProblem);
         Assert.True(card.CanDismiss);
         Assert.DoesNotContain(bought.Id, (await _core.Get<ActivationQueries>().LiveAsync(userId)).Select(a => a.Id));
         Assert.Contains(bought.Id, (await _core.Get<ActivationQueries>().HistoryAsync(userId, new HistoryFilter(), 0, 10)).Items.Select(a => a.Id));
@@ -182,7 +187,7 @@ public sealed class InterruptedPurchaseTests(SandboxServer sandbox) : IClassFixt
     public async Task WhenTheKeyThatBoughtANumberCannotBeDecrypted_TheActivationCarriesThatProblemForItsCard()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("unreadable@example.com");
-        var bought = (await Activations.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
+        var bought = (await Buying.BuyAsync(userId, Guid.NewGuid(), Discord, Germany)).Activation!;
         await using (var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync())
             await db.ApiKeys.Where(k => k.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Ciphertext, "CfDJ8-not-a-ciphertext"));
         await _core.DisposeAsync();

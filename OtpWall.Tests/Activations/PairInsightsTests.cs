@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Insights;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Tests.Support;
@@ -55,7 +57,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         // Another pair does not leak in.
         await AddAsync(anna, "telegram", "IN", ActivationStatus.Cancelled, TimeSpan.FromHours(1), 0.20m);
 
-        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("TELEGRAM", "pk");
+        var insight = (await _core.Get<PairInsightsQuery>().ReadAsync()).For("TELEGRAM", "pk");
 
         Assert.NotNull(insight);
         Assert.Equal((0.60m, "USD"), (insight.LastPrice, insight.LastCurrency));
@@ -75,7 +77,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         await AddAsync(anna, "telegram", "PK", ActivationStatus.Waiting, TimeSpan.FromMinutes(5), 0.40m, estimated: true);
         await AddAsync(anna, "telegram", "PK", ActivationStatus.Waiting, TimeSpan.FromMinutes(1), 9.99m, estimated: true);
 
-        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("telegram", "PK");
+        var insight = (await _core.Get<PairInsightsQuery>().ReadAsync()).For("telegram", "PK");
 
         Assert.Equal(0.40m, insight?.LastPrice);
     }
@@ -86,7 +88,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var anna = await _core.NewUserAsync("anna@example.com");
         await AddAsync(anna, "viber", "DE", ActivationStatus.Completed, TimeSpan.FromDays(40), 0.40m, codeAfter: TimeSpan.FromSeconds(30));
 
-        var insights = await _core.Get<PairInsights>().ReadAsync();
+        var insights = await _core.Get<PairInsightsQuery>().ReadAsync();
 
         Assert.Null(insights.For("viber", "DE"));
         Assert.Null(insights.For("telegram", "PK"));
@@ -97,15 +99,15 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("buyer@example.com");
 
-        var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
+        var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.NoNumbers), (refused.Outcome, refused.Refusal));
-        var insight = (await _core.Get<PairInsights>().ReadAsync()).For("wechat", "US");
+        var insight = (await _core.Get<PairInsightsQuery>().ReadAsync()).For("wechat", "US");
         Assert.Equal(_time.GetUtcNow(), insight?.LastNoNumbersAt);
 
         _time.Advance(TimeSpan.FromHours(2));
-        await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
-        Assert.Equal(_time.GetUtcNow(), (await _core.Get<PairInsights>().ReadAsync()).For("wechat", "US")?.LastNoNumbersAt);
+        await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
+        Assert.Equal(_time.GetUtcNow(), (await _core.Get<PairInsightsQuery>().ReadAsync()).For("wechat", "US")?.LastNoNumbersAt);
     }
 
     [Fact]
@@ -113,10 +115,10 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("poor@example.com", balance: 0.00m);
 
-        var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
+        var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.NotEnoughBalance), (refused.Outcome, refused.Refusal));
-        Assert.Null((await _core.Get<PairInsights>().ReadAsync()).For("telegram", "PK"));
+        Assert.Null((await _core.Get<PairInsightsQuery>().ReadAsync()).For("telegram", "PK"));
     }
 
     [Fact]
@@ -130,7 +132,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         var refreshed = new TaskCompletionSource<PairInsightsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         insights.Refreshed += snapshot => refreshed.TrySetResult(snapshot);
 
-        var bought = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
+        var bought = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
 
         // Without asking for a fresh one, the page gets the old snapshot at once and hears of the new one.
@@ -146,10 +148,10 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("typo@example.com");
 
-        var refused = await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service("nosuchservice", "Nope"), new Country("PK", "Pakistan"));
+        var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("nosuchservice", "Nope"), new Country("PK", "Pakistan"));
 
         Assert.Equal((BuyOutcome.Refused, BuyRefusal.Other), (refused.Outcome, refused.Refusal));
-        Assert.Null((await _core.Get<PairInsights>().ReadAsync()).For("nosuchservice", "PK"));
+        Assert.Null((await _core.Get<PairInsightsQuery>().ReadAsync()).For("nosuchservice", "PK"));
     }
 
     [Fact]
@@ -169,7 +171,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         await PairAsync("FR", 0, 2);
         await AddAsync(anna, "telegram", "US", ActivationStatus.Completed, TimeSpan.FromHours(1), codeAfter: TimeSpan.FromSeconds(5));
 
-        var alternatives = (await _core.Get<PairInsights>().ReadAsync()).Alternatives("whatsapp", "AE");
+        var alternatives = (await _core.Get<PairInsightsQuery>().ReadAsync()).Alternatives("whatsapp", "AE");
 
         Assert.Equal(["DE", "GB", "BR"], alternatives.Select(a => a.Country));
     }

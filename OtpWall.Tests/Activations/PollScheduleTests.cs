@@ -1,4 +1,5 @@
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
 
 namespace OtpWall.Tests.Activations;
 

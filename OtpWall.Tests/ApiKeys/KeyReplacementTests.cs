@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -39,7 +41,7 @@ public sealed class KeyReplacementTests(SandboxServer sandbox) : IClassFixture<S
     public async Task AfterTheKeyIsReplaced_AnOpenActivation_IsStillFollowedAndCompletedWithTheKeyThatBoughtIt()
     {
         var (userId, firstKey) = await _core.NewUserWithKeyAsync("switcher@example.com", 5.00m);
-        var bought = (await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var bought = (await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
         Assert.Equal(1, await Vault.OpenActivationsOfCurrentKeyAsync(userId));
 
         await Vault.SaveAsync(userId, await sandbox.NewAccountAsync(3.00m));
@@ -63,7 +65,7 @@ public sealed class KeyReplacementTests(SandboxServer sandbox) : IClassFixture<S
     public async Task AfterTheKeyIsRemoved_AnOpenActivation_CanStillBeCancelledForARefund()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("remover@example.com", 5.00m);
-        var bought = (await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var bought = (await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
 
         Assert.True(await Vault.RemoveAsync(userId));
         var cancelled = await _core.Get<ActivationService>().CancelAsync(userId, bought.Id);
@@ -77,7 +79,7 @@ public sealed class KeyReplacementTests(SandboxServer sandbox) : IClassFixture<S
     public async Task AKeyWithNoOpenActivations_IsNotKeptWhenReplaced_AndTheDatabaseHoldsOnlyFingerprints()
     {
         var (userId, firstKey) = await _core.NewUserWithKeyAsync("tidy@example.com", 5.00m);
-        var bought = (await _core.Get<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var bought = (await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
         await _core.Get<ActivationService>().CancelAsync(userId, bought.Id);
 
         await Vault.SaveAsync(userId, await sandbox.NewAccountAsync(3.00m));

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
@@ -61,9 +63,10 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
     {
         var (member, _) = await _core.NewUserWithKeyAsync("member@example.com");
         var activations = _core.Get<ActivationService>();
-        var first = (await activations.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
-        var second = (await activations.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
-        var third = (await activations.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var purchases = _core.Get<Purchases>();
+        var first = (await purchases.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var second = (await purchases.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var third = (await purchases.BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
         await sandbox.DeliverSmsAsync(first.UpstreamId!, "Telegram code: 48213. Secret words inside.");
         _time.Advance(TimeSpan.FromSeconds(2));
         await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
@@ -167,7 +170,7 @@ public sealed class AuditLogTests(SandboxServer sandbox) : IClassFixture<Sandbox
                   """
                 : "CREATE TRIGGER NoAudit BEFORE INSERT ON AuditEntries BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
 
-        var bought = await _core.Get<ActivationService>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await _core.Get<Purchases>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan);
 
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
         Assert.Equal(ActivationStatus.Waiting, (await _core.Get<ActivationQueries>().GetAsync(member, bought.Activation!.Id))!.Status);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Spending;
@@ -28,7 +29,7 @@ public sealed class CalendarEdgeTests(SandboxServer sandbox) : IClassFixture<San
         _core = await CoreServices.StartAsync(sandbox, _time, settings: new Dictionary<string, string?> { ["OtpWall:Spending:TimeZone"] = "Asia/Tokyo" });
         _admin = await _core.NewUserAsync("admin@example.com");
         (_member, _) = await _core.NewUserWithKeyAsync("member@example.com");
-        Assert.Equal(BuyOutcome.Bought, (await _core.Get<ActivationService>().BuyAsync(_member, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Outcome);
+        Assert.Equal(BuyOutcome.Bought, (await _core.Get<Purchases>().BuyAsync(_member, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Outcome);
         await _core.Get<AuditLog>().RecordAsync(AuditActions.KeySaved, _member, "Saved a key.");
     }
 
@@ -72,7 +73,7 @@ public sealed class CalendarEdgeTests(SandboxServer sandbox) : IClassFixture<San
     {
         // 20:00 UTC on 20 November is 05:00 on 21 November in Tokyo, the instance's zone.
         _time.SetUtcNow(new DateTimeOffset(2026, 11, 20, 20, 0, 0, TimeSpan.Zero));
-        var early = await _core.Get<ActivationService>().BuyAsync(_member, Guid.NewGuid(), new Service("whatsapp", "WhatsApp"), new Country("PK", "Pakistan"));
+        var early = await _core.Get<Purchases>().BuyAsync(_member, Guid.NewGuid(), new Service("whatsapp", "WhatsApp"), new Country("PK", "Pakistan"));
         Assert.Equal(BuyOutcome.Bought, early.Outcome);
         var (tokyo21, tokyo20) = (new DateOnly(2026, 11, 21), new DateOnly(2026, 11, 20));
 

@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Insights;
 using OtpWall.Dashboard.Components.Pages.Activations;
 
 namespace OtpWall.Tests.Dashboard;

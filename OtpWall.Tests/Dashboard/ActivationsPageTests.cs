@@ -1,11 +1,13 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.Components.Pages.Activations;
-using OtpWall.BrowserTests.Support;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Dashboard;
@@ -16,7 +18,7 @@ public sealed class ActivationsPageTests(SandboxServer sandbox) : DashboardPageC
     private async Task<ActivationView> BuyAsync(string userId, string service = "google", string country = "US")
     {
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await Sandbox.NewAccountAsync());
-        var result = await Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), new Service(service, service), new Country(country, country));
+        var result = await Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service(service, service), new Country(country, country));
         return result.Activation!;
     }
 

@@ -150,9 +150,9 @@ public sealed class ApiKeyPageTests(SandboxServer sandbox) : DashboardPageContex
     {
         var first = await Sandbox.NewAccountAsync(10.00m);
         await Vault.SaveAsync(UserId, first);
-        var bought = await Services.GetRequiredService<OtpWall.Core.Activations.ActivationService>().BuyAsync(
+        var bought = await Services.GetRequiredService<OtpWall.Core.Activations.Purchasing.Purchases>().BuyAsync(
             UserId, Guid.NewGuid(), new OtpWall.Core.Catalogue.Service("telegram", "Telegram"), new OtpWall.Core.Catalogue.Country("PK", "Pakistan"));
-        Assert.Equal(OtpWall.Core.Activations.BuyOutcome.Bought, bought.Outcome);
+        Assert.Equal(OtpWall.Core.Activations.Purchasing.BuyOutcome.Bought, bought.Outcome);
         var second = await Sandbox.NewAccountAsync(5.00m);
         var dialogs = Render<MudDialogProvider>();
         var cut = Render<ApiKeyPage>();

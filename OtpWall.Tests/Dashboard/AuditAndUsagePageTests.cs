@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
@@ -49,7 +50,7 @@ public sealed class AuditAndUsagePageTests(SandboxServer sandbox) : DashboardPag
     {
         var key = await Sandbox.NewAccountAsync(10m);
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, key);
-        var bought = await Services.GetRequiredService<ActivationService>().BuyAsync(UserId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
+        var bought = await Services.GetRequiredService<Purchases>().BuyAsync(UserId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
         await Services.GetRequiredService<RegistrationService>().SetPolicyAsync(UserId, RegistrationPolicy.Open);
         await Services.GetRequiredService<RegistrationService>().RegisterAsync("idle@example.com", "another long passphrase", null);
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.Components.Pages.History;
@@ -18,7 +20,7 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
 
     private async Task<ActivationView> BuyAsync(Service service, string country, string countryName)
     {
-        var bought = await Services.GetRequiredService<ActivationService>().BuyAsync(UserId, Guid.NewGuid(), service, new Country(country, countryName));
+        var bought = await Services.GetRequiredService<Purchases>().BuyAsync(UserId, Guid.NewGuid(), service, new Country(country, countryName));
         Time.Advance(TimeSpan.FromMinutes(1));
         return bought.Activation!;
     }
@@ -81,6 +83,7 @@ public sealed class HistoryPageTests(SandboxServer sandbox) : DashboardPageConte
     {
         await Services.GetRequiredService<ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(20.00m));
         var activations = Services.GetRequiredService<ActivationService>();
+        var purchases = Services.GetRequiredService<Purchases>();
         var cancelledTelegram = await BuyAsync(Telegram, "PK", "Pakistan");
         var cancelledGoogle = await BuyAsync(Google, "US", "United States");
         var waitingTelegram = await BuyAsync(Telegram, "IN", "India");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Spending;
@@ -105,7 +106,7 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
     {
         var first = await SaveTeamKeyAsync();
         await TeamKeys.SetKeyModeAsync(UserId, UserId, KeyMode.Team);
-        Assert.Equal(BuyOutcome.Bought, (await Services.GetRequiredService<ActivationService>().BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Outcome);
+        Assert.Equal(BuyOutcome.Bought, (await Services.GetRequiredService<Purchases>().BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Outcome);
         var second = await NewTeamAccountAsync(5.00m);
         var dialogs = Render<MudDialogProvider>();
         var cut = Render<TeamPage>();
@@ -176,8 +177,9 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
             Assert.Contains("Team balance: 10.00 USD", cut.Find("[data-testid=buy-balance]").TextContent, StringComparison.Ordinal);
         });
         var activations = Services.GetRequiredService<ActivationService>();
-        await activations.BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
-        await activations.BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
+        var purchases = Services.GetRequiredService<Purchases>();
+        await purchases.BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
+        await purchases.BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
 
         await cut.ClickWhenReadyAsync("[data-testid=quick-buy]");
 
@@ -216,7 +218,7 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
         var key = await SaveTeamKeyAsync(10.00m);
         await TeamKeys.SetKeyModeAsync(UserId, UserId, KeyMode.Team);
         Assert.Null(await TeamKeys.SetLimitsAsync(UserId, UserId, "2", "20"));
-        var bought = (await Services.GetRequiredService<ActivationService>().BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation!;
+        var bought = (await Services.GetRequiredService<Purchases>().BuyAsync(UserId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation!;
 
         var wallet = Render<WalletPage>();
         var buy = Render<BuyPage>();

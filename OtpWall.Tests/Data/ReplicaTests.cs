@@ -3,14 +3,16 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Data.PostgreSql;
 using OtpWall.Tests.Support;
-using OtpWall.BrowserTests.Support;
 
 namespace OtpWall.Tests.Data;
 
@@ -112,13 +114,13 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var (member, bob) = (await TeamMemberAsync("member@example.com"), await TeamMemberAsync("bob@example.com"));
         var onB = _b.Services.GetRequiredService<ActivationService>();
         var bobs = new Queue<Guid>();
-        for (var number = 0; number < 8; number++) bobs.Enqueue((await onB.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation!.Id);
+        for (var number = 0; number < 8; number++) bobs.Enqueue((await _b.Services.GetRequiredService<Purchases>().BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation!.Id);
         Assert.Null(await _a.Services.GetRequiredService<OtpWall.Core.Spending.TeamKeyService>().SetLimitsAsync(adminId, member, "3.00", ""));
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
 
         // The member buys on A; Bob cancels on B (the refund is seen by B only, and told to A through the database).
         var (bought, refusal) = await RefundDuringPurchases.RunAsync(
-            _a.Services.GetRequiredService<ActivationService>(), onB, _a.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>(), member, bob, bobs);
+            _a.Services.GetRequiredService<Purchases>(), onB, _a.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>(), member, bob, bobs);
         await sandbox.ClearFaultsAsync();
 
         Assert.StartsWith("Your team-key limit for today is reached", refusal, StringComparison.Ordinal);
@@ -134,14 +136,14 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
 
         // Replica A is sending this person's purchase (its gate is held as BuyAsync holds it).
-        await using (var inFlight = await _a.Services.GetRequiredService<DatabaseGates>().TryEnterAsync(ActivationService.PurchaseGate(userId)))
+        await using (var inFlight = await _a.Services.GetRequiredService<DatabaseGates>().TryEnterAsync(Purchases.PurchaseGate(userId)))
         {
             Assert.NotNull(inFlight);
-            var refused = await _b.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+            var refused = await _b.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
             Assert.Equal((BuyOutcome.Refused, "Another purchase is still in progress for your account. Wait for it to finish."), (refused.Outcome, refused.Message));
         }
 
-        var bought = await _b.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await _b.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
     }
 
@@ -169,7 +171,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
             if (change.CodeArrived) published.TryAdd("page", Stopwatch.GetTimestamp());
             return Task.CompletedTask;
         });
-        var first = await other.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var first = await other.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, first.Outcome);
         // Followed by the polling replica only: it reads the number from OTPWALL, the replica that bought it keeps nothing to poll.
         var statusReads = $"GET /activation/{first.Activation!.UpstreamId}/status";
@@ -181,7 +183,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.Equal("48213", (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, first.Activation.Id))!.Code);
 
         // The polling replica stops; the other takes over and follows a number bought before.
-        var second = await other.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var second = await other.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         await poller.DisposeAsync();
         await sandbox.DeliverSmsAsync(second.Activation!.UpstreamId!, "Your Telegram code is 90417");
         await Eventually.TrueAsync(async () => (await other.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, second.Activation.Id))!.Code == "90417",
@@ -201,7 +203,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var onB = new ConcurrentQueue<ActivationChange>();
         using var pages = _b.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
 
-        var bought = await _a.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        var bought = await _a.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
         var cancelled = await _a.Services.GetRequiredService<ActivationService>().CancelAsync(userId, bought.Activation!.Id);
         Assert.True(cancelled.Confirmed, cancelled.Message);
@@ -229,7 +231,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var (_, userId) = await _a.RegisterAdministratorAsync();
         await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync());
         await Eventually.TrueAsync(() => Polling(_a), "the first replica takes the lease");
-        Assert.Equal(BuyOutcome.Bought, (await _a.Services.GetRequiredService<ActivationService>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Outcome);
+        Assert.Equal(BuyOutcome.Bought, (await _a.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan)).Outcome);
 
         // B's clocks run slower than its timers (a machine's timers and clocks are not one: a wait may end a
         // millisecond early; here by a fifth): a wait for the next try of the lease ends before the clock says it is time.

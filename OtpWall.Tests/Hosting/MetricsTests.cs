@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.SandboxMode;
@@ -90,11 +91,12 @@ public sealed partial class MetricsTests
         Assert.True(issued.Saved);
         var key = (await host.Services.GetRequiredService<ApiKeyVault>().GetAsync(userId)).Key!;
         var activations = host.Services.GetRequiredService<ActivationService>();
+        var purchases = host.Services.GetRequiredService<Purchases>();
         var queries = host.Services.GetRequiredService<ActivationQueries>();
         const string sms = "Telegram code: 73105. You can also tap on this link";
 
         // Buy → SMS → complete.
-        var bought = (await activations.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
+        var bought = (await purchases.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
         host.Services.GetRequiredService<SandboxSimulator>().DeliverSms(bought.UpstreamId!, sms);
         await Eventually.EqualAsync(ActivationStatus.Received, async () => (await queries.LiveAsync(userId)).Single(a => a.Id == bought.Id).Status);
         Assert.True((await activations.CompleteAsync(userId, bought.Id)).Confirmed);
@@ -102,11 +104,11 @@ public sealed partial class MetricsTests
         // A purchase whose answer is lost (OTPWALL fails after taking it).
         var faults = host.Services.GetRequiredService<SandboxFaults>();
         faults.Set(new SandboxFaultSettings { ErrorRate = 1.0, ErrorStatus = 502, PathContains = "/number" });
-        var unknown = await activations.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
+        var unknown = await purchases.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
         faults.Set(SandboxFaultSettings.None);
         Assert.Equal(BuyOutcome.OutcomeUnknown, unknown.Outcome);
         // A refusal for want of numbers, and a wrong password.
-        await activations.BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
+        await purchases.BuyAsync(userId, Guid.NewGuid(), new Service("wechat", "WeChat"), new Country("US", "United States"));
         using (var guesser = host.NewSession())
         {
             for (var i = 0; i < 3; i++)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.SandboxMode;
 using OtpWall.Sandbox;
@@ -26,8 +27,9 @@ public sealed class ProductionLoggingTests
         var (_, userId) = await host.RegisterAdministratorAsync();
         Assert.True((await host.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId)).Saved);
         var activations = host.Services.GetRequiredService<ActivationService>();
+        var purchases = host.Services.GetRequiredService<Purchases>();
 
-        var bought = (await activations.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
+        var bought = (await purchases.BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
         var statusPath = $"GET /activation/{bought.UpstreamId}/status";
         await Eventually.EqualAsync(true, () => Task.FromResult(
             host.Services.GetRequiredService<SandboxStats>().Read().ByPath.GetValueOrDefault(statusPath) >= 3));

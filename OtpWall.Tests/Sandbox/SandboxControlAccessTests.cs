@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Dashboard.SandboxMode;
@@ -28,7 +29,7 @@ public sealed class SandboxControlAccessTests : DashboardHostTest
         var keys = Host.Services.GetRequiredService<SandboxKeyIssuer>();
         Assert.True((await keys.IssueAsync(adminId)).Saved);
         Assert.True((await keys.IssueAsync(memberId)).Saved);
-        var buy = Host.Services.GetRequiredService<ActivationService>();
+        var buy = Host.Services.GetRequiredService<Purchases>();
         var mine = (await buy.BuyAsync(memberId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!.UpstreamId!;
         var theirs = (await buy.BuyAsync(adminId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!.UpstreamId!;
         return (admin, member, mine, theirs, (await Host.Services.GetRequiredService<ApiKeyVault>().GetAsync(adminId)).Key!.Reveal());
@@ -170,7 +171,7 @@ public sealed class SandboxRestartTests
             (_, userId) = await before.RegisterAdministratorAsync();
             Assert.True((await before.Services.GetRequiredService<SandboxKeyIssuer>().IssueAsync(userId)).Saved);
             key = (await before.Services.GetRequiredService<ApiKeyVault>().GetAsync(userId)).Key!.Reveal();
-            bought = (await before.Services.GetRequiredService<ActivationService>().BuyAsync(
+            bought = (await before.Services.GetRequiredService<Purchases>().BuyAsync(
                 userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"))).Activation!;
             balance = before.Services.GetRequiredService<OtpWall.Sandbox.SandboxSimulator>().GetBalance(key).Balance;
             Assert.True(balance < 25.00m);
@@ -185,6 +186,7 @@ public sealed class SandboxRestartTests
             Assert.Equal(OtpWall.Sandbox.SandboxStatus.Waiting, simulator.GetActivation(key, bought.UpstreamId!).Status);
             simulator.DeliverSms(bought.UpstreamId!, "Telegram code: 55555");
             var activations = after.Services.GetRequiredService<ActivationService>();
+            var purchases = after.Services.GetRequiredService<Purchases>();
             await Eventually.EqualAsync("55555", async () => (await after.Services.GetRequiredService<ActivationQueries>().GetAsync(userId, bought.Id))?.Code, 15_000);
             Assert.True((await activations.CompleteAsync(userId, bought.Id)).Confirmed);
         }

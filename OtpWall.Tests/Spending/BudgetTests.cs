@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Spending;
@@ -52,7 +53,7 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
     private async Task LimitAsync(string member, string daily, string monthly = "") =>
         Assert.Null(await _core.Get<TeamKeyService>().SetLimitsAsync(_admin, member, daily, monthly));
 
-    private Task<BuyResult> BuyAsync(string member) => _core.Get<ActivationService>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
+    private Task<BuyResult> BuyAsync(string member) => _core.Get<Purchases>().BuyAsync(member, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
 
     [Fact]
     public async Task SpentCountsWhatWasNotRefunded_AndAPurchaseIsAllowedWhileSpentIsBelowTheLimit()
@@ -167,7 +168,7 @@ public sealed class BudgetTests(SandboxServer sandbox) : IClassFixture<SandboxSe
 
         var activations = _core.Get<ActivationService>();
         var (bought, refusal) = await RefundDuringPurchases.RunAsync(
-            activations, activations, _core.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>(), _member, bob, bobs);
+            _core.Get<Purchases>(), activations, _core.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>(), _member, bob, bobs);
 
         Assert.StartsWith("Your team-key limit for today is reached", refusal, StringComparison.Ordinal);
         var reallySpent = bought * RefundDuringPurchases.Price;

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -35,7 +37,8 @@ public sealed class TeamKeyLoggingTests(SandboxServer sandbox) : IClassFixture<S
             Assert.True((await teamKeys.SaveAsync(admin, first.Reveal())).Saved);
             await teamKeys.SetKeyModeAsync(admin, admin, KeyMode.Team);
             var activations = provider.GetRequiredService<ActivationService>();
-            var bought = (await activations.BuyAsync(admin, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"), Payer.Team)).Activation!;
+            var purchases = provider.GetRequiredService<Purchases>();
+            var bought = (await purchases.BuyAsync(admin, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"), Payer.Team)).Activation!;
             Assert.True((await teamKeys.SaveAsync(admin, second.Reveal())).Saved);
             await sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 123456");
             time.Advance(TimeSpan.FromSeconds(2));

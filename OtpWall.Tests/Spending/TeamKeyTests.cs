@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Polling;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -42,6 +44,9 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
     private ActivationService Activations => _core.Get<ActivationService>();
 
+
+    private Purchases Buying => _core.Get<Purchases>();
+
     private async Task<OtpWallApiKey> SaveTeamKeyAsync(decimal balance = 10.00m)
     {
         var key = await sandbox.NewAccountAsync(balance);
@@ -57,7 +62,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         return member;
     }
 
-    private Task<BuyResult> BuyWithTeamKeyAsync(string userId) => Activations.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
+    private Task<BuyResult> BuyWithTeamKeyAsync(string userId) => Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
 
     private decimal BalanceOf(OtpWallApiKey key) => sandbox.Simulator.GetBalance(key.Reveal()).Balance;
 
@@ -110,7 +115,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await _core.Get<ApiKeyVault>().SaveAsync(teamOnly, await sandbox.NewAccountAsync());
 
         var refusedTeam = await BuyWithTeamKeyAsync(ownOnly);
-        var refusedOwn = await Activations.BuyAsync(teamOnly, Guid.NewGuid(), Telegram, Pakistan, Payer.Own);
+        var refusedOwn = await Buying.BuyAsync(teamOnly, Guid.NewGuid(), Telegram, Pakistan, Payer.Own);
 
         Assert.Equal(BuyOutcome.Refused, refusedTeam.Outcome);
         Assert.Equal("An administrator set you to buy with your own key only.", refusedTeam.Message);
@@ -226,7 +231,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var buyer = await MemberAsync("buyer@example.com", KeyMode.Team);
         var canceller = await MemberAsync("canceller@example.com", KeyMode.Team);
         Assert.Equal(TelegramInPakistan, (await BuyWithTeamKeyAsync(buyer)).Activation!.Price);
-        var cheap = (await Activations.BuyAsync(canceller, Guid.NewGuid(), new Service("yahoo", "Yahoo"), new Country("IN", "India"), Payer.Team)).Activation!;
+        var cheap = (await Buying.BuyAsync(canceller, Guid.NewGuid(), new Service("yahoo", "Yahoo"), new Country("IN", "India"), Payer.Team)).Activation!;
         Assert.True(cheap.Price < TelegramInPakistan);
 
         await sandbox.SetFaultsAsync(new { latencyMs = 300 });
@@ -251,7 +256,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await _core.Get<ApiKeyVault>().SaveAsync(ownBuyer, await sandbox.NewAccountAsync());
 
         await sandbox.SetFaultsAsync(new { latencyMs = 200 });
-        var results = await Task.WhenAll(BuyWithTeamKeyAsync(teamBuyer), Activations.BuyAsync(ownBuyer, Guid.NewGuid(), Telegram, Pakistan));
+        var results = await Task.WhenAll(BuyWithTeamKeyAsync(teamBuyer), Buying.BuyAsync(ownBuyer, Guid.NewGuid(), Telegram, Pakistan));
 
         Assert.All(results, r => Assert.Equal((TelegramInPakistan, false), (r.Activation!.Price, r.Activation.PriceEstimated)));
     }

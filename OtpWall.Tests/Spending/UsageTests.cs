@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
+using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Spending;
@@ -31,6 +33,9 @@ public sealed class UsageTests(SandboxServer sandbox) : IClassFixture<SandboxSer
 
     private ActivationService Activations => _core.Get<ActivationService>();
 
+
+    private Purchases Buying => _core.Get<Purchases>();
+
     [Fact]
     public async Task EachMember_HasTheirNumbersCodesSpentAndRefunded_PerKey_AndTheTotalsAddUp()
     {
@@ -40,18 +45,18 @@ public sealed class UsageTests(SandboxServer sandbox) : IClassFixture<SandboxSer
         Assert.Null(await _core.Get<TeamKeyService>().SetKeyModeAsync(_admin, bob, KeyMode.Both));
 
         // Alice, own key: one with a code, one cancelled (refunded), one still waiting (charged until refunded).
-        var coded = (await Activations.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
-        var cancelled = (await Activations.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
-        Assert.NotNull((await Activations.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation);
+        var coded = (await Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        var cancelled = (await Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation!;
+        Assert.NotNull((await Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation);
         await sandbox.DeliverSmsAsync(coded.UpstreamId!, "Telegram code: 11111");
         _time.Advance(TimeSpan.FromSeconds(2));
         await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
         Assert.True((await Activations.CancelAsync(alice, cancelled.Id)).Confirmed);
         // Bob: one with his own key, one with the team key; the next day, outside the range asked for.
-        Assert.NotNull((await Activations.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan)).Activation);
-        Assert.NotNull((await Activations.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation);
+        Assert.NotNull((await Buying.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan)).Activation);
+        Assert.NotNull((await Buying.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation);
         _time.Advance(TimeSpan.FromDays(1));
-        Assert.NotNull((await Activations.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation);
+        Assert.NotNull((await Buying.BuyAsync(bob, Guid.NewGuid(), Telegram, Pakistan, Payer.Team)).Activation);
 
         var day = new DateOnly(2026, 11, 20);
         var report = await _core.Get<UsageService>().TeamAsync(_admin, day, day);
@@ -83,7 +88,7 @@ public sealed class UsageTests(SandboxServer sandbox) : IClassFixture<SandboxSer
     public async Task TheCsv_HasARowPerMemberAndTheTotals_WithAmountsAsNumbers()
     {
         var (alice, _) = await _core.NewUserWithKeyAsync("alice@example.com");
-        Assert.NotNull((await Activations.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation);
+        Assert.NotNull((await Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, Pakistan)).Activation);
         var day = new DateOnly(2026, 11, 20);
         var report = await _core.Get<UsageService>().TeamAsync(_admin, day, day);
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -24,7 +25,7 @@ internal static class RefundDuringPurchases
 
     /// <summary>Returns how many the member bought and the refusal that stopped them ("" when none did, after as many tries as numbers to cancel).</summary>
     public static async Task<(int Bought, string Refusal)> RunAsync(
-        ActivationService buying, ActivationService cancelling, IDbContextFactory<OtpWallDbContext> databases,
+        Purchases buying, ActivationService cancelling, IDbContextFactory<OtpWallDbContext> databases,
         string member, string teammate, Queue<Guid> teammatesNumbers)
     {
         var (bought, refusal) = (0, "");

@@ -1,3 +1,5 @@
+using OtpWall.Core.Activations.Polling;
+
 namespace OtpWall.Core.Activations.Changes;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Activations.Changes;

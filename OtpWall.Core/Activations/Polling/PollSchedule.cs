@@ -1,4 +1,4 @@
-namespace OtpWall.Core.Activations;
+namespace OtpWall.Core.Activations.Polling;
 
 /// <summary>
 /// The poller's due queue, in memory. Each person has a queue of their own, and the next poll goes to whoever has the

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OtpWall.Core.ApiKeys;
 
-namespace OtpWall.Core.Activations;
+namespace OtpWall.Core.Activations.Polling;
 
 /// <summary>
 /// The keys the poller reads with, decrypted once and kept for a short while instead of on every poll. A person's keys

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
 
-namespace OtpWall.Core.Activations;
+namespace OtpWall.Core.Activations.Purchasing;
 
 /// <summary>
 /// Prices the balance could not measure alone. Each errs high, never low: a purchase whose price is not known counts

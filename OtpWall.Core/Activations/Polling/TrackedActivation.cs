@@ -1,4 +1,4 @@
-namespace OtpWall.Core.Activations;
+namespace OtpWall.Core.Activations.Polling;
 
 /// <summary>
 /// What the poller keeps in memory of one open activation: enough to ask OTPWALL about it and to tell whether the

@@ -1,0 +1,25 @@
+namespace OtpWall.Core.Activations.Purchasing;
+
+public enum BuyOutcome
+{
+    Bought,
+    Refused,
+
+    /// <summary>Sent, but the result is unknown: recorded as outcome-unknown, never bought again automatically.</summary>
+    OutcomeUnknown,
+}
+
+/// <summary>Why OTPWALL refused a purchase, where the way forward differs.</summary>
+public enum BuyRefusal
+{
+    Other,
+
+    /// <summary>No numbers for the pair right now: another country may have some.</summary>
+    NoNumbers,
+
+    /// <summary>The paying wallet cannot pay: it needs a top-up.</summary>
+    NotEnoughBalance,
+}
+
+/// <param name="Refusal">For a refused purchase, why (when it matters for what to do next).</param>
+public sealed record BuyResult(BuyOutcome Outcome, ActivationView? Activation, string Message, BuyRefusal Refusal = BuyRefusal.Other);
