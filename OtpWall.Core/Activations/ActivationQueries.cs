@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using OtpWall.Core.Catalogue;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Activations;
 
@@ -93,7 +94,7 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
             string?[] cells =
             [
                 Iso(view.CreatedAt), view.UpstreamId, view.Number, view.Service, view.Country, view.Status.ToContractName(), view.Code,
-                view.LatestSms, view.Price?.ToString("0.00", CultureInfo.InvariantCulture), view.Currency, view.ClosedAt is { } closed ? Iso(closed) : null,
+                view.LatestSms, view.Price is { } price ? Amounts.Field(price) : null, view.Currency, view.ClosedAt is { } closed ? Iso(closed) : null,
                 view.Payer.ToContractName(), view.Price is null ? null : view.PriceEstimated ? "true" : "false",
                 view.Price is null ? null : view.IsRefunded() ? "true" : "false",
             ];

@@ -102,7 +102,7 @@ public sealed class TeamKeyService(
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
         await db.InstanceSettings.ExecuteUpdateAsync(s => s.SetProperty(i => i.TeamLowBalanceThreshold, threshold), cancellationToken);
         await audit.RecordAsync(AuditActions.LowBalanceThresholdChanged, actingUserId,
-            threshold is { } t ? $"Set the team's low-balance warning to {t.ToString("0.00", CultureInfo.InvariantCulture)}." : "Turned the team's low-balance warning off.",
+            threshold is { } t ? $"Set the team's low-balance warning to {Amounts.Field(t)}." : "Turned the team's low-balance warning off.",
             cancellationToken: cancellationToken);
         return null;
     }
@@ -110,7 +110,7 @@ public sealed class TeamKeyService(
     /// <summary>Reads an amount a person typed (see <see cref="Amounts.TryParse"/>).</summary>
     public static bool TryParseAmount(string? typed, out decimal? amount) => Amounts.TryParse(typed, out amount);
 
-    private static string LimitWords(decimal? limit) => limit is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "none";
+    private static string LimitWords(decimal? limit) => limit is { } l ? Amounts.Field(l) : "none";
 
     private async Task<string?> UpdateAsync(string actingUserId, string userId, Action<MemberSpending> change, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using OtpWall.Core.Accounts;
 using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Data;
+using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Spending;
 
@@ -33,9 +34,8 @@ public sealed class Money
 
     /// <summary>As a table writes it: "3.61 USD", and nothing as "0.00 USD" (in <paramref name="zeroCurrency"/>) beside it.</summary>
     public string Text(string? zeroCurrency) => IsZero
-        ? "0.00" + (string.IsNullOrEmpty(zeroCurrency) ? "" : " " + zeroCurrency)
-        : string.Join(" + ", _amounts.Where(a => a.Value != 0)
-            .Select(a => a.Value.ToString("0.00", CultureInfo.InvariantCulture) + (a.Key.Length == 0 ? "" : " " + a.Key)));
+        ? Wallet.Amounts.Text(0, zeroCurrency)
+        : string.Join(" + ", _amounts.Where(a => a.Value != 0).Select(a => Wallet.Amounts.Text(a.Value, a.Key)));
 
     /// <summary>The first currency any of these amounts is in (to write the others' zeros in), or null.</summary>
     public static string? CurrencyOf(params Money[] amounts) =>
@@ -190,12 +190,12 @@ public sealed class UsageService(IDbContextFactory<OtpWallDbContext> databases, 
             "other_currencies,last_sign_in_utc").AsMemory(), cancellationToken);
         var from = report.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var to = report.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string Amount(Money money) => money.In(report.Currency).ToString("0.00", CultureInfo.InvariantCulture);
+        string Amount(Money money) => Amounts.Field(money.In(report.Currency));
         foreach (var member in report.Members.Append(report.Totals))
         {
             var others = new[] { ("own spent", member.OwnSpent), ("own refunded", member.OwnRefunded), ("team spent", member.TeamSpent), ("team refunded", member.TeamRefunded) }
                 .SelectMany(m => m.Item2.Amounts.Where(a => a.Key != (report.Currency ?? "") && a.Value != 0)
-                    .Select(a => $"{m.Item1} {a.Value.ToString("0.00", CultureInfo.InvariantCulture)} {a.Key}".TrimEnd()));
+                    .Select(a => $"{m.Item1} {Amounts.Text(a.Value, a.Key)}"));
             await writer.WriteLineAsync(Csv.Line(
                 member.Email, from, to, member.Bought.ToString(CultureInfo.InvariantCulture), member.CodesReceived.ToString(CultureInfo.InvariantCulture),
                 member.SuccessRate.ToString("0.000", CultureInfo.InvariantCulture), report.Currency,

@@ -1,10 +1,11 @@
-using System.Security.Claims;
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
+using OtpWall.Core.Wallet;
 using OtpWall.Sandbox;
 
 namespace OtpWall.Dashboard.SandboxMode;
@@ -41,7 +42,7 @@ internal sealed class SandboxControlGuard(
             var reset = asked.Key is { } key && simulator.AccountExists(key);
             if (reset && (await vault.GetAsync(userId, http.RequestAborted)).Key?.Reveal() != asked.Key)
                 return Refuse(403, "not_your_key", "Only your own saved key's sandbox account can be reset.");
-            var balance = asked.Balance is { } amount ? $" with a balance of {amount.ToString("0.00", CultureInfo.InvariantCulture)}{(asked.Currency is { } c ? " " + c : "")}" : "";
+            var balance = asked.Balance is { } amount ? $" with a balance of {Amounts.Text(amount, asked.Currency)}" : "";
             return await AuditedAsync(await next(context), userId, AuditActions.SandboxAccount,
                 reset ? $"Reset their sandbox account{balance}." : $"Created a sandbox account{balance}.");
         }

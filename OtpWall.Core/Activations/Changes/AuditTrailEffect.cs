@@ -1,6 +1,6 @@
-using System.Globalization;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
+using OtpWall.Core.Wallet;
 
 namespace OtpWall.Core.Activations.Changes;
 
@@ -44,6 +44,6 @@ public sealed class AuditTrailEffect(AuditLog audit) : IActivationEffect
     private static string PayerWords(Payer payer) => payer == Payer.Team ? "the team key" : "their own key";
 
     private static string PriceWords(Activation activation) => activation.Price is { } price
-        ? $" for {(activation.PriceEstimated ? "about " : "")}{price.ToString("0.00", CultureInfo.InvariantCulture)} {activation.Currency}"
+        ? $" for {(activation.PriceEstimated ? "about " : "")}{Amounts.Text(price, activation.Currency)}"
         : "";
 }
