@@ -63,8 +63,6 @@ public sealed class Activation
     /// <summary>When the poller asks OTPWALL next; null when nothing more is expected.</summary>
     public DateTimeOffset? NextPollAt { get; set; }
 
-    public int PollFailures { get; set; }
-
     /// <summary>Cancelled by the dashboard because no SMS came in time (the user is told).</summary>
     public bool AutoCancelled { get; set; }
 

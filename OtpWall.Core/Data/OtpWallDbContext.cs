@@ -48,8 +48,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot order or compare DateTimeOffset stored as text; as UTC ticks it can. PostgreSQL stores them the same
-        // way, so both engines sort, compare and subtract times alike (and PairInsights' SQL is the same on both).
+        // SQLite cannot order or compare DateTimeOffset stored as text; as EF Core's binary form (UTC ticks) it can.
+        // PostgreSQL stores them as timestamptz instead, which psql and reporting tools read (PostgreSqlOtpWallDbContext).
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }

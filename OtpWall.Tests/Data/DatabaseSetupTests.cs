@@ -61,6 +61,41 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
         Assert.Equal("wal", await after.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync());
     }
 
+    [PostgreSqlFact]
+    public async Task On_PostgreSql_times_are_timestamptz_a_person_can_read_and_the_upgrade_keeps_each_instant()
+    {
+        var dataDirectory = DashboardHost.NewDataDirectory();
+        try
+        {
+            await using var services = NewServices(dataDirectory);
+            await using var db = await OpenAsync(services);
+            var migrations = db.Database.GetMigrations().ToArray();
+            var migrator = db.GetService<IMigrator>();
+            // The version before: times in EF Core's binary form, one of them written with an offset.
+            await migrator.MigrateAsync(migrations[^2]);
+            var at = new DateTimeOffset(2026, 12, 5, 9, 30, 15, 123, TimeSpan.Zero);
+            var binary = new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter();
+            var utcBinary = (long)binary.ConvertToProvider(at)!;
+            var offsetBinary = (long)binary.ConvertToProvider(at.ToOffset(TimeSpan.FromHours(2)))!;
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "PairShortages" ("Service", "Country", "LastNoNumbersAt") VALUES ('discord', 'DE', {offsetBinary}), ('telegram', 'PK', {utcBinary})""");
+
+            await migrator.MigrateAsync();
+
+            Assert.Equal([at, at], await db.PairShortages.AsNoTracking().OrderBy(s => s.Service).Select(s => s.LastNoNumbersAt).ToListAsync());
+            Assert.Equal("2026-12-05 09:30:15.123", await db.Database.SqlQueryRaw<string>(
+                """SELECT to_char("LastNoNumbersAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS "Value" FROM "PairShortages" WHERE "Service" = 'telegram'""").SingleAsync());
+            Assert.Equal(["timestamp with time zone"], await db.Database.SqlQueryRaw<string>(
+                """SELECT DISTINCT data_type AS "Value" FROM information_schema.columns WHERE table_name = 'Activations' AND column_name IN ('CreatedAt', 'ExpiresAt', 'ClosedAt')""").ToListAsync());
+            Assert.Empty(await db.Database.SqlQueryRaw<string>(
+                """SELECT column_name AS "Value" FROM information_schema.columns WHERE table_name = 'Activations' AND column_name = 'PollFailures'""").ToListAsync());
+        }
+        finally
+        {
+            TestDatabase.Drop(dataDirectory);
+        }
+    }
+
     [Fact]
     public async Task A_restart_finds_the_database_ready_and_its_data_kept()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using OtpWall.Core.Data;
@@ -37,29 +38,31 @@ public sealed class PairInsightsQuery(IDbContextFactory<OtpWallDbContext> databa
                 GotCode = g.Count(a => a.FirstSmsAt != null || a.Status == ActivationStatus.Received || a.Status == ActivationStatus.Completed),
             })
             .ToListAsync(cancellationToken);
-        // The last price and the median time to code are picked by the database too (window functions, the same SQL on
-        // SQLite and PostgreSQL). Times are stored as EF Core's binary DateTimeOffset (UTC ticks / 1000, shifted left 11
-        // bits past the offset, which is 0 for every time this dashboard writes): a difference shifted back is 100 µs units.
-        var binarySince = ToBinary(since);
+        // The last price and the median time to code are picked by the database too (window functions). SQLite stores
+        // times as EF Core's binary DateTimeOffset (UTC ticks / 1000, shifted left 11 bits past the offset, which is 0 for
+        // every time this dashboard writes): a difference shifted back is 100 µs units. PostgreSQL stores timestamptz.
+        var postgreSql = db is Data.PostgreSql.PostgreSqlOtpWallDbContext;
+        object At(DateTimeOffset at) => postgreSql ? at.ToUniversalTime() : ToBinary(at);
+        var units = postgreSql ? """EXTRACT(EPOCH FROM ("FirstSmsAt" - "CreatedAt")) * 10000""" : """("FirstSmsAt" - "CreatedAt") / 2048""";
         var prices = await db.Database.SqlQuery<PriceRow>($"""
             SELECT "Service", "Country", "Price", "Currency" FROM (
               SELECT "Service", "Country", "Price", "Currency",
                      ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "CreatedAt" DESC) AS "Rank"
               FROM "Activations"
-              WHERE "CreatedAt" >= {ToBinary(priceSince)} AND "Price" IS NOT NULL AND NOT "PriceEstimated"
+              WHERE "CreatedAt" >= {At(priceSince)} AND "Price" IS NOT NULL AND NOT "PriceEstimated"
                 AND "Status" NOT IN ('Buying', 'OutcomeUnknown')) AS "Latest"
             WHERE "Rank" = 1
             """).ToListAsync(cancellationToken);
-        var medians = await db.Database.SqlQuery<MedianRow>($"""
+        var medians = await db.Database.SqlQuery<MedianRow>(FormattableStringFactory.Create($$"""
             SELECT "Service", "Country", CAST(AVG("Units") AS DOUBLE PRECISION) AS "Units" FROM (
-              SELECT "Service", "Country", ("FirstSmsAt" - "CreatedAt") / 2048 AS "Units",
+              SELECT "Service", "Country", {{units}} AS "Units",
                      ROW_NUMBER() OVER (PARTITION BY "Service", "Country" ORDER BY "FirstSmsAt" - "CreatedAt") AS "Rank",
                      COUNT(*) OVER (PARTITION BY "Service", "Country") AS "Total"
               FROM "Activations"
-              WHERE "CreatedAt" >= {binarySince} AND "FirstSmsAt" IS NOT NULL AND "FirstSmsAt" >= "CreatedAt") AS "Ranked"
+              WHERE "CreatedAt" >= {0} AND "FirstSmsAt" IS NOT NULL AND "FirstSmsAt" >= "CreatedAt") AS "Ranked"
             WHERE "Rank" IN (("Total" + 1) / 2, ("Total" + 2) / 2)
             GROUP BY "Service", "Country"
-            """).ToListAsync(cancellationToken);
+            """, At(since))).ToListAsync(cancellationToken);
         var shortages = await db.PairShortages.AsNoTracking().Where(s => s.LastNoNumbersAt >= priceSince).ToListAsync(cancellationToken);
 
         var pairs = new Dictionary<(string, string), Builder>();

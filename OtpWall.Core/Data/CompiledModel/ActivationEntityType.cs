@@ -22,7 +22,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.Activation",
                 typeof(Activation),
                 baseEntityType,
-                propertyCount: 29,
+                propertyCount: 28,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 5,
@@ -164,13 +164,6 @@ namespace OtpWall.Core.Data.CompiledModel
                 providerPropertyType: typeof(string));
             payer.SetSentinelFromProviderValue("Own");
             payer.AddAnnotation("Relational:DefaultValue", Payer.Own);
-
-            var pollFailures = runtimeEntityType.AddProperty(
-                "PollFailures",
-                typeof(int),
-                propertyInfo: typeof(Activation).GetProperty("PollFailures", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Activation).GetField("<PollFailures>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
 
             var price = runtimeEntityType.AddProperty(
                 "Price",

@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dc020904-5109-4be3-9b88-899ca1aa45d0"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("2ea7470c-20c9-42e2-8674-19e036a27de6"), entityTypeCount: 22)
         {
         }
 

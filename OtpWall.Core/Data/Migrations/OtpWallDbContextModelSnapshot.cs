@@ -375,9 +375,6 @@ namespace OtpWall.Core.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasDefaultValue("Own");
 
-                    b.Property<int>("PollFailures")
-                        .HasColumnType("INTEGER");
-
                     b.Property<decimal?>("Price")
                         .HasColumnType("TEXT");
 

@@ -12,6 +12,14 @@ namespace OtpWall.Core.Data.PostgreSql;
 public sealed class PostgreSqlOtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : OtpWallDbContext(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>
+    /// Times are <c>timestamptz</c> here (SQLite keeps EF Core's binary form): psql and reporting tools read them, and the
+    /// database compares, orders and subtracts them itself. Every time the dashboard writes is UTC, as Npgsql requires.
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+    }
 }
 
 /// <summary>

@@ -185,8 +185,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
@@ -198,14 +198,14 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.Property<bool>("IsDisabled")
                         .HasColumnType("boolean");
 
-                    b.Property<long?>("LastSignInAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
-                    b.Property<long?>("LockoutEnd")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("LockoutEnd")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -277,26 +277,26 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CreatedByUserId")
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long?>("UsedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UsedByUserId")
                         .HasColumnType("text");
@@ -319,15 +319,15 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("EndReason")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -353,8 +353,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(48)
                         .HasColumnType("character varying(48)");
 
-                    b.Property<long?>("ClosedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Code")
                         .HasColumnType("text");
@@ -367,8 +367,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Currency")
                         .HasColumnType("text");
@@ -376,11 +376,11 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.Property<bool>("Dismissed")
                         .HasColumnType("boolean");
 
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("FirstSmsAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("FirstSmsAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FollowProblem")
                         .HasColumnType("text");
@@ -389,8 +389,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<long?>("NextPollAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("NextPollAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Note")
                         .HasColumnType("text");
@@ -404,9 +404,6 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
                         .HasDefaultValue("Own");
-
-                    b.Property<int>("PollFailures")
-                        .HasColumnType("integer");
 
                     b.Property<decimal?>("Price")
                         .HasColumnType("numeric");
@@ -433,8 +430,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UpstreamId")
                         .HasColumnType("text");
@@ -473,8 +470,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.Property<string>("Code")
                         .HasColumnType("text");
 
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -522,8 +519,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ServiceName")
                         .IsRequired()
@@ -544,8 +541,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<long>("LastNoNumbersAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("LastNoNumbersAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Service", "Country");
 
@@ -570,8 +567,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
-                    b.Property<long>("RetiredAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("UserId", "Fingerprint");
 
@@ -596,8 +593,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
-                    b.Property<long>("SavedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("UserId");
 
@@ -619,11 +616,11 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
-                    b.Property<long?>("RetiredAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("SavedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Fingerprint");
 
@@ -650,8 +647,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.Property<string>("ActorId")
                         .HasColumnType("text");
 
-                    b.Property<long>("At")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ClientAddress")
                         .HasMaxLength(64)
@@ -691,8 +688,8 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<long>("SavedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -740,11 +737,11 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
-                    b.Property<long?>("SettledAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("StartedAt")
-                        .HasColumnType("bigint");
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
