@@ -234,13 +234,14 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var cheap = (await Buying.BuyAsync(canceller, Guid.NewGuid(), new Service("yahoo", "Yahoo"), new Country("IN", "India"), Payer.Team)).Activation!;
         Assert.True(cheap.Price < TelegramInPakistan);
 
-        await sandbox.SetFaultsAsync(new { latencyMs = 300 });
-        var balanceReads = await sandbox.RequestCountAsync("GET /balance");
+        // Balance reads take a real round trip (300 ms); the cancel leaves once the purchase has read the balance before and
+        // sent the purchase itself, so its refund lands while the balance after is on its way: between the two reads.
+        // (Waiting only for the first read to reach OTPWALL raced: a cancel slowed by the load could land after the second
+        // read, its refund still unsettled, and the price was then rightly counted at its most.)
+        await sandbox.SetFaultsAsync(new { latencyMs = 300, pathContains = "/balance" });
+        var purchases = await sandbox.RequestCountAsync("POST /number");
         var buying = BuyWithTeamKeyAsync(buyer);
-        // The cancel leaves once the purchase's first balance read has reached OTPWALL and is held there by the round trip:
-        // its refund lands between the purchase's two reads. (A fixed 50 ms let the cancel start before the purchase under
-        // load, when the refund may have landed before the first read and the price is rightly counted at its most.)
-        await Eventually.TrueAsync(async () => await sandbox.RequestCountAsync("GET /balance") > balanceReads, "the purchase's first balance read reached OTPWALL", everyMs: 10);
+        await Eventually.TrueAsync(async () => await sandbox.RequestCountAsync("POST /number") > purchases, "the purchase read the balance and was sent", everyMs: 10);
         Assert.True((await Activations.CancelAsync(canceller, cheap.Id)).Confirmed); // refunded while the purchase measures
         var bought = await buying;
 
