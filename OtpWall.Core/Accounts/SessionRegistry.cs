@@ -26,8 +26,19 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.Ordinal);
 
-    /// <summary>Raised on whichever thread ended the sessions.</summary>
+    /// <summary>Raised on whichever thread ended the sessions, here or (through the change relay) on another replica.</summary>
     public event Action<SessionsEnded>? Ended;
+
+    /// <summary>Raised only for sessions ended in this process (the relay to other replicas listens); must not block.</summary>
+    public event Action<SessionsEnded>? EndedHere;
+
+    /// <summary>Another replica ended these sessions: this process stops trusting them at once and tells its open tabs.</summary>
+    public void EndedElsewhere(SessionsEnded ended)
+    {
+        if (ended.SessionId is { } session) _openUntil.TryRemove(session, out _);
+        else foreach (var entry in _openUntil.Keys) if (entry != ended.Kept) _openUntil.TryRemove(entry, out _);
+        Ended?.Invoke(ended);
+    }
 
     public async Task<string> StartAsync(string userId, string? clientAddress, CancellationToken cancellationToken = default)
     {
@@ -74,7 +85,9 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
         await db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
         _openUntil.TryRemove(sessionId, out _);
-        Ended?.Invoke(new SessionsEnded(userId, sessionId, null));
+        var ended = new SessionsEnded(userId, sessionId, null);
+        Ended?.Invoke(ended);
+        EndedHere?.Invoke(ended);
     }
 
     /// <summary>Ends every session of <paramref name="userId"/> except <paramref name="kept"/>; returns how many were open.</summary>
@@ -85,7 +98,9 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
         var ended = await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null && s.Id != kept)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
         foreach (var entry in _openUntil.Keys) if (entry != kept) _openUntil.TryRemove(entry, out _);
-        Ended?.Invoke(new SessionsEnded(userId, null, kept));
+        var endedAll = new SessionsEnded(userId, null, kept);
+        Ended?.Invoke(endedAll);
+        EndedHere?.Invoke(endedAll);
         return ended;
     }
 

@@ -70,8 +70,14 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
         return UpdateAsync(userId, p => p.LowBalanceThreshold = threshold, cancellationToken);
     }
 
-    /// <summary>Raised after a person's choices changed, with their id (the app bar listens).</summary>
+    /// <summary>Raised after a person's choices changed, here or on another replica, with their id (the app bar listens).</summary>
     public event Action<string>? Changed;
+
+    /// <summary>Raised only for changes made in this process (the relay to other replicas listens); must not block.</summary>
+    public event Action<string>? ChangedHere;
+
+    /// <summary>Another replica changed this person's choices.</summary>
+    public void ChangedElsewhere(string userId) => Changed?.Invoke(userId);
 
     private async Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
     {
@@ -81,5 +87,6 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
         change(preferences);
         await db.SaveChangesAsync(cancellationToken);
         Changed?.Invoke(userId);
+        ChangedHere?.Invoke(userId);
     }
 }

@@ -218,6 +218,45 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         Assert.Equal(1, await db.AccountMovements.CountAsync(m => m.ActivationId == bought.Activation.Id));
     }
 
+    [PostgreSqlFact]
+    public async Task AReplicaWhoseListeningConnectionDropped_CatchesUpOnWhatItMissed_AndHearsChoicesAndEndedSessionsToo()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync(5.00m));
+        _a.StartServer();
+        _b.StartServer();
+        var relayOnB = _b.Services.GetRequiredService<PostgreSqlChangeRelay>();
+        await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        await relayOnB.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        var onB = new ConcurrentQueue<ActivationChange>();
+        using var pages = _b.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
+        var choices = new ConcurrentQueue<string>();
+        var ended = new ConcurrentQueue<SessionsEnded>();
+        _b.Services.GetRequiredService<BuyPreferences>().Changed += choices.Enqueue;
+        _b.Services.GetRequiredService<SessionRegistry>().Ended += ended.Enqueue;
+
+        // B's listening connection is cut; A buys while B cannot hear (its NOTIFY is lost to B).
+        await using (var admin = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionStringFor(_dataA)))
+        {
+            await admin.OpenAsync();
+            await using var cut = new Npgsql.NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", admin)
+                { Parameters = { new() { Value = relayOnB.ListenerName } } };
+            Assert.Equal(1L, await cut.ExecuteScalarAsync());
+        }
+        var bought = await _a.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
+        Assert.Equal(BuyOutcome.Bought, bought.Outcome);
+
+        // Listening again, B reads the feed from where it was: its pages hear both changes of the purchase, once each.
+        await Eventually.TrueAsync(() => onB.Count >= 2, "B's pages hear the purchase made while it was not listening", timeoutMs: 15_000);
+        Assert.Equal([bought.Activation!.Id, bought.Activation.Id], onB.Select(c => c.ActivationId));
+
+        // A person's choices and ended sessions reach B too.
+        await _a.Services.GetRequiredService<BuyPreferences>().SetConfirmQuickBuysAsync(userId, true);
+        await Eventually.TrueAsync(() => choices.Contains(userId), "a choice made on A reaches B");
+        await _a.Services.GetRequiredService<SessionRegistry>().EndAllAsync(userId, "signed out everywhere");
+        await Eventually.TrueAsync(() => ended.Any(e => e.UserId == userId && e.SessionId is null), "sessions ended on A are ended on B");
+    }
+
     // What each replica's poller did, for a failure's message.
     private static string Diagnosis(DashboardHost poller, DashboardHost other) => string.Join('\n', new[] { ("polling replica", poller), ("other replica", other) }
         .SelectMany(h => h.Item2.Logs.Lines

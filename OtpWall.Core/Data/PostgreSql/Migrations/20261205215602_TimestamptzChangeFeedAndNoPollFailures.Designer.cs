@@ -12,8 +12,8 @@ using OtpWall.Core.Data.PostgreSql;
 namespace OtpWall.Core.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlOtpWallDbContext))]
-    [Migration("20261205215602_TimestamptzAndNoPollFailures")]
-    partial class TimestamptzAndNoPollFailures
+    [Migration("20261205215602_TimestamptzChangeFeedAndNoPollFailures")]
+    partial class TimestamptzChangeFeedAndNoPollFailures
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -6,10 +6,11 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
 {
     /// <summary>
     /// Times become <c>timestamptz</c> (they were EF Core's binary DateTimeOffset in <c>bigint</c>, which psql and
-    /// reporting tools cannot read), every row kept: each value is converted in place by the database. The unused
+    /// reporting tools cannot read), every row kept: each value is converted in place by the database. The change feed
+    /// replicas catch up from (<c>PostgreSqlChangeRelay</c>, read with plain SQL) arrives. The unused
     /// <c>Activations.PollFailures</c> column goes.
     /// </summary>
-    public partial class TimestamptzAndNoPollFailures : Migration
+    public partial class TimestamptzChangeFeedAndNoPollFailures : Migration
     {
         // Every time column of the model (Identity's LockoutEnd included).
         private static readonly (string Table, string Column)[] Times =
@@ -64,11 +65,16 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
             foreach (var (table, column) in Times)
                 migrationBuilder.Sql($"""ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE timestamp with time zone USING otpwall_binary_to_timestamptz("{column}");""");
             migrationBuilder.Sql("DROP FUNCTION otpwall_binary_to_timestamptz(bigint);");
+            // What replicas announced to each other, kept a few minutes for one that was not listening.
+            migrationBuilder.Sql("""
+                CREATE TABLE "ChangeFeed" ("Id" bigserial PRIMARY KEY, "At" timestamptz NOT NULL DEFAULT now(), "Payload" text NOT NULL);
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""DROP TABLE IF EXISTS "ChangeFeed";""");
             migrationBuilder.Sql(ToBinary);
             foreach (var (table, column) in Times)
                 migrationBuilder.Sql($"""ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE bigint USING otpwall_timestamptz_to_binary("{column}");""");
