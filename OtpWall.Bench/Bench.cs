@@ -68,7 +68,7 @@ internal sealed partial class Bench(string app, string sandbox, string? template
             {
                 await Task.Delay(random.Next(0, 2000)); // any moment of the poll interval
                 // The page itself notes when the code appears (no polling by the test driver in the measure).
-                var shown = page.EvaluateAsync<double>(CodeShownAt, id);
+                var shown = page.EvaluateAsync<double>(PageScripts.CodeShownAt, id);
                 var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 (await control.PostAsJsonAsync($"activations/{id}/sms", new { text = $"Your code is {random.Next(100000, 999999)}" })).EnsureSuccessStatusCode();
                 seconds.Add((await shown.WaitAsync(TimeSpan.FromSeconds(15)) - sent) / 1000.0);
@@ -285,18 +285,6 @@ internal sealed partial class Bench(string app, string sandbox, string? template
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
-
-    // Resolves with the time (ms since 1970) at which the activation's code is in the page.
-    private const string CodeShownAt = """
-        id => new Promise(resolve => {
-            const selector = `[data-activation-id='${id}'] [data-testid=activation-code]`;
-            if (document.querySelector(selector)) return resolve(Date.now());
-            const observer = new MutationObserver(() => {
-                if (document.querySelector(selector)) { observer.disconnect(); resolve(Date.now()); }
-            });
-            observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-        })
-        """;
 
     private sealed record StatsAnswer(Dictionary<string, long> ByPath, Dictionary<int, long> StatusReadIntervals);
 }

@@ -26,17 +26,12 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
     private readonly string _dataDirectory = DashboardHost.NewDataDirectory();
     // What each effect saw, in the order the commit point ran them: the first and the last registered are witnesses.
-    private readonly ConcurrentQueue<Witnessed> _first = new();
-    private readonly ConcurrentQueue<Witnessed> _last = new();
+    private readonly ConcurrentQueue<EffectWitness.Seen> _first = new();
+    private readonly ConcurrentQueue<EffectWitness.Seen> _last = new();
     private readonly ConcurrentQueue<(string Instrument, long Value, string? Outcome)> _measurements = new();
     private readonly ConcurrentQueue<(string UserId, ActivationChange Change)> _pages = new();
     private MeterListener? _meters;
     private CoreServices _core = null!;
-
-    // The audit actions of activation changes (registering and saving a key write lines of their own).
-    private static readonly string[] ActivationActions = ["purchase", "outcome-unknown", "attach", "dismiss", "complete", "cancel", "auto-cancel"];
-
-    private sealed record Witnessed(ActivationChanged Change, ActivationStatus? Saved, bool StillStored, int AuditLines);
 
     public async Task InitializeAsync()
     {
@@ -61,8 +56,8 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
             ["OtpWall:Activations:AutoCancelMargin"] = "00:00:10",
         }, services =>
         {
-            services.Insert(0, ServiceDescriptor.Singleton<IActivationEffect>(provider => new Witness(provider, _first)));
-            services.AddSingleton<IActivationEffect>(provider => new Witness(provider, _last));
+            services.Insert(0, ServiceDescriptor.Singleton<IActivationEffect>(provider => new EffectWitness(provider, _first)));
+            services.AddSingleton<IActivationEffect>(provider => new EffectWitness(provider, _last));
         });
         // This host's own meter only (other tests' hosts run in the same process).
         _meters?.Dispose();
@@ -84,19 +79,6 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
         _meters.Start();
     }
 
-    // An effect that reads, from a database context of its own, what was saved when it ran, and the audit lines so far.
-    private sealed class Witness(IServiceProvider services, ConcurrentQueue<Witnessed> seen) : IActivationEffect
-    {
-        public async Task ApplyAsync(ActivationChanged change)
-        {
-            await using var db = await services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-            var saved = await db.Activations.Where(a => a.Id == change.ActivationId).Select(a => (ActivationStatus?)a.Status).SingleOrDefaultAsync();
-            var stored = await db.Activations.AnyAsync(a => a.Id == change.ActivationId);
-            var audit = await db.AuditEntries.CountAsync(e => e.SubjectId == change.UserId && ActivationActions.Contains(e.Action));
-            seen.Enqueue(new Witnessed(change, saved, stored, audit));
-        }
-    }
-
     private IDisposable WatchPages(string userId) =>
         _core.Get<ActivationNotifier>().NotifyOnChange(userId, change => { _pages.Enqueue((userId, change)); return Task.CompletedTask; });
 
@@ -110,7 +92,7 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
     private async Task<List<string>> AuditActionsAsync(string userId)
     {
         await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        return await db.AuditEntries.Where(e => e.SubjectId == userId && ActivationActions.Contains(e.Action)).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync();
+        return await db.AuditEntries.Where(e => e.SubjectId == userId && EffectWitness.ActivationActions.Contains(e.Action)).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync();
     }
 
     private async Task<List<(decimal? Refunded, bool Settled)>> MovementsAsync(Guid activationId)
@@ -122,10 +104,10 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
 
     private long Followed(string status) => _core.Get<ActivationPoller>().OpenByStatus().Where(s => s.Status == status).Sum(s => s.Count);
 
-    private async Task PollAfterAsync(TimeSpan elapsed)
+    private Task PollAfterAsync(TimeSpan elapsed)
     {
         _time.Advance(elapsed);
-        await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
+        return _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
     }
 
     private async Task<ActivationView> BuyAsync(string userId)

@@ -260,7 +260,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
     // What each replica's poller did, for a failure's message.
     private static string Diagnosis(DashboardHost poller, DashboardHost other) => string.Join('\n', new[] { ("polling replica", poller), ("other replica", other) }
         .SelectMany(h => h.Item2.Logs.Lines
-            .Where(l => l.Contains(" OtpWall.Core.Activations.ActivationPoller:", StringComparison.Ordinal))
+            .Where(l => l.Contains(" OtpWall.Core.Activations.Polling.", StringComparison.Ordinal))
             .Select(l => l.Length > 300 ? l[..300] : l)
             .Prepend($"{h.Item1}: polling {Polling(h.Item2)}, following {Following(h.Item2)}")));
 
@@ -286,19 +286,6 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
             await Task.Delay(50);
         }
         Assert.Equal(1, Following(_a));
-    }
-
-    /// <summary>Clocks (wall and monotonic) that show only <paramref name="rate"/> of the time that passes; timers keep real time.</summary>
-    private sealed class SlowClock(double rate) : TimeProvider
-    {
-        private readonly DateTimeOffset _start = System.GetUtcNow();
-        private readonly long _started = Stopwatch.GetTimestamp();
-
-        public override DateTimeOffset GetUtcNow() => _start + Stopwatch.GetElapsedTime(_started) * rate;
-
-        public override long GetTimestamp() => _started + (long)((Stopwatch.GetTimestamp() - _started) * rate);
-
-        public override long TimestampFrequency => Stopwatch.Frequency;
     }
 
     private static long Following(DashboardHost host) => host.Services.GetRequiredService<ActivationPoller>().OpenByStatus().Sum(s => s.Count);

@@ -17,92 +17,33 @@ namespace OtpWall.Tests.Spending;
 
 /// <summary>The team's own OTPWALL account: who may spend from it, with which key each number is followed, and what it cost.</summary>
 [Trait("Database", "BothEngines")]
-public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxServer>, IAsyncLifetime
+public sealed class TeamKeyTests(SandboxServer sandbox) : TeamKeyTestBase(sandbox), IClassFixture<SandboxServer>
 {
-    private static readonly Service Telegram = new("telegram", "Telegram");
-    private static readonly Country Pakistan = new("PK", "Pakistan");
-    private static readonly decimal TelegramInPakistan = SandboxCatalogue.Price(
-        SandboxCatalogue.Services.Single(s => s.Code == "telegram"), SandboxCatalogue.Countries.Single(c => c.Code == "PK"));
-
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private CoreServices _core = null!;
-    private string _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _core = await CoreServices.StartAsync(sandbox, _time);
-        _admin = await _core.NewUserAsync("admin@example.com");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await sandbox.ClearFaultsAsync();
-        await _core.DisposeAsync();
-    }
-
-    private TeamKeyService Team => _core.Get<TeamKeyService>();
-
-    private ActivationService Activations => _core.Get<ActivationService>();
-
-
-    private Purchases Buying => _core.Get<Purchases>();
-
-    private async Task<OtpWallApiKey> SaveTeamKeyAsync(decimal balance = 10.00m)
-    {
-        var key = await sandbox.NewAccountAsync(balance);
-        var saved = await Team.SaveAsync(_admin, key.Reveal());
-        Assert.True(saved.Saved, saved.Message);
-        return key;
-    }
-
-    private async Task<string> MemberAsync(string email, KeyMode mode)
-    {
-        var member = await _core.NewUserAsync(email);
-        Assert.Null(await Team.SetKeyModeAsync(_admin, member, mode));
-        return member;
-    }
-
-    private Task<BuyResult> BuyWithTeamKeyAsync(string userId) => Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan, Payer.Team);
-
-    private decimal BalanceOf(OtpWallApiKey key) => sandbox.Simulator.GetBalance(key.Reveal()).Balance;
-
-    private async Task<List<Activation>> ActivationsAsync()
-    {
-        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        return await db.Activations.AsNoTracking().OrderBy(a => a.CreatedAt).ToListAsync();
-    }
-
-    private async Task<int> StoredTeamKeysAsync()
-    {
-        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        return await db.TeamApiKeys.CountAsync();
-    }
-
     [Fact]
     public async Task TheTeamKey_IsSavedEncrypted_ShownAsItsLastFour_AndOnlyToAdministrators()
     {
         var key = await SaveTeamKeyAsync();
         var member = await MemberAsync("member@example.com", KeyMode.Team);
 
-        var status = await Team.GetStatusAsync(_admin);
+        var status = await Team.GetStatusAsync(Admin);
         Assert.Equal((StoredKeyState.Available, key.LastFour), (status.State, status.LastFour));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.GetStatusAsync(member));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.SaveAsync(member, key.Reveal()));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.SetKeyModeAsync(member, member, KeyMode.Both));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Team.SetLimitsAsync(member, member, "", ""));
 
-        var database = await TestDatabase.ReadEverythingAsync(_core.DataDirectory);
+        var database = await TestDatabase.ReadEverythingAsync(Core.DataDirectory);
         Assert.DoesNotContain(key.Reveal(), Encoding.UTF8.GetString(database), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AKeyOtpwallRefuses_IsNotSavedAsTheTeamKey()
     {
-        var saved = await Team.SaveAsync(_admin, OtpWallApiKey.Parse(Guid.NewGuid().ToString("N")).Reveal());
+        var saved = await Team.SaveAsync(Admin, OtpWallApiKey.Parse(Guid.NewGuid().ToString("N")).Reveal());
 
         Assert.False(saved.Saved);
         Assert.Contains("refused", saved.Message, StringComparison.Ordinal);
-        Assert.Equal(StoredKeyState.Missing, (await Team.GetStatusAsync(_admin)).State);
+        Assert.Equal(StoredKeyState.Missing, (await Team.GetStatusAsync(Admin)).State);
     }
 
     [Fact]
@@ -111,8 +52,8 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await SaveTeamKeyAsync();
         var ownOnly = await MemberAsync("own@example.com", KeyMode.Own);
         var teamOnly = await MemberAsync("team@example.com", KeyMode.Team);
-        await _core.Get<ApiKeyVault>().SaveAsync(ownOnly, await sandbox.NewAccountAsync());
-        await _core.Get<ApiKeyVault>().SaveAsync(teamOnly, await sandbox.NewAccountAsync());
+        await Core.Get<ApiKeyVault>().SaveAsync(ownOnly, await Sandbox.NewAccountAsync());
+        await Core.Get<ApiKeyVault>().SaveAsync(teamOnly, await Sandbox.NewAccountAsync());
 
         var refusedTeam = await BuyWithTeamKeyAsync(ownOnly);
         var refusedOwn = await Buying.BuyAsync(teamOnly, Guid.NewGuid(), Telegram, Pakistan, Payer.Own);
@@ -129,8 +70,8 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
     {
         var teamKey = await SaveTeamKeyAsync(10.00m);
         var member = await MemberAsync("buyer@example.com", KeyMode.Both);
-        var ownKey = await sandbox.NewAccountAsync(4.00m);
-        await _core.Get<ApiKeyVault>().SaveAsync(member, ownKey);
+        var ownKey = await Sandbox.NewAccountAsync(4.00m);
+        await Core.Get<ApiKeyVault>().SaveAsync(member, ownKey);
 
         var bought = await BuyWithTeamKeyAsync(member);
 
@@ -147,22 +88,22 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var firstKey = await SaveTeamKeyAsync();
         var member = await MemberAsync("replaced@example.com", KeyMode.Team);
         var bought = (await BuyWithTeamKeyAsync(member)).Activation!;
-        Assert.Equal(1, (await Team.GetStatusAsync(_admin)).OpenActivations);
+        Assert.Equal(1, (await Team.GetStatusAsync(Admin)).OpenActivations);
 
         var secondKey = await SaveTeamKeyAsync();
-        Assert.Equal(0, (await Team.GetStatusAsync(_admin)).OpenActivations);
+        Assert.Equal(0, (await Team.GetStatusAsync(Admin)).OpenActivations);
         Assert.Equal(2, await StoredTeamKeysAsync());
 
-        await sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 440022");
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
-        Assert.Equal("440022", (await _core.Get<ActivationQueries>().GetAsync(member, bought.Id))!.Code);
+        await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 440022");
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        await Core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
+        Assert.Equal("440022", (await Core.Get<ActivationQueries>().GetAsync(member, bought.Id))!.Code);
 
         var completed = await Activations.CompleteAsync(member, bought.Id);
 
         Assert.True(completed.Confirmed, completed.Message);
         Assert.Equal(1, await StoredTeamKeysAsync());
-        Assert.Equal(secondKey.LastFour, (await Team.GetStatusAsync(_admin)).LastFour);
+        Assert.Equal(secondKey.LastFour, (await Team.GetStatusAsync(Admin)).LastFour);
         Assert.Equal(10.00m - TelegramInPakistan, BalanceOf(firstKey));
     }
 
@@ -173,8 +114,8 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         var member = await MemberAsync("removed@example.com", KeyMode.Team);
         var bought = (await BuyWithTeamKeyAsync(member)).Activation!;
 
-        Assert.True(await Team.RemoveAsync(_admin));
-        Assert.Equal(StoredKeyState.Missing, (await Team.GetStatusAsync(_admin)).State);
+        Assert.True(await Team.RemoveAsync(Admin));
+        Assert.Equal(StoredKeyState.Missing, (await Team.GetStatusAsync(Admin)).State);
         var refused = await BuyWithTeamKeyAsync(member);
         var cancelled = await Activations.CancelAsync(member, bought.Id);
 
@@ -189,18 +130,18 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
     {
         var teamKey = await SaveTeamKeyAsync();
         var member = await MemberAsync("switched@example.com", KeyMode.Team);
-        var ownKey = await sandbox.NewAccountAsync(3.00m);
-        await _core.Get<ApiKeyVault>().SaveAsync(member, ownKey);
+        var ownKey = await Sandbox.NewAccountAsync(3.00m);
+        await Core.Get<ApiKeyVault>().SaveAsync(member, ownKey);
         var bought = (await BuyWithTeamKeyAsync(member)).Activation!;
 
-        Assert.Null(await Team.SetKeyModeAsync(_admin, member, KeyMode.Own));
-        await sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 771100");
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await _core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
+        Assert.Null(await Team.SetKeyModeAsync(Admin, member, KeyMode.Own));
+        await Sandbox.DeliverSmsAsync(bought.UpstreamId!, "Your code is 771100");
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        await Core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);
         var completed = await Activations.CompleteAsync(member, bought.Id);
 
         Assert.True(completed.Confirmed, completed.Message);
-        Assert.Equal("771100", (await _core.Get<ActivationQueries>().GetAsync(member, bought.Id))!.Code);
+        Assert.Equal("771100", (await Core.Get<ActivationQueries>().GetAsync(member, bought.Id))!.Code);
         Assert.Equal(10.00m - TelegramInPakistan, BalanceOf(teamKey));
         Assert.Equal(3.00m, BalanceOf(ownKey));
         Assert.Equal(BuyOutcome.Refused, (await BuyWithTeamKeyAsync(member)).Outcome);
@@ -215,9 +156,9 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
         // Each purchase reads the balance, buys and reads it again; with 300 ms per call they would overlap for certain,
         // and each one's "balance before minus after" would include the other's price. They take turns instead.
-        await sandbox.SetFaultsAsync(new { latencyMs = 300 });
+        await Sandbox.SetFaultsAsync(new { latencyMs = 300 });
         var one = BuyWithTeamKeyAsync(first);
-        await RefundDuringPurchases.OnItsWayAsync(one, _core.Get<IDbContextFactory<OtpWallDbContext>>(), first);
+        await RefundDuringPurchases.OnItsWayAsync(one, Core.Get<IDbContextFactory<OtpWallDbContext>>(), first);
         var results = await Task.WhenAll(one, BuyWithTeamKeyAsync(second));
 
         Assert.All(results, r => Assert.Equal((BuyOutcome.Bought, TelegramInPakistan, false), (r.Outcome, r.Activation!.Price, r.Activation.PriceEstimated)));
@@ -238,10 +179,10 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         // sent the purchase itself, so its refund lands while the balance after is on its way: between the two reads.
         // (Waiting only for the first read to reach OTPWALL raced: a cancel slowed by the load could land after the second
         // read, its refund still unsettled, and the price was then rightly counted at its most.)
-        await sandbox.SetFaultsAsync(new { latencyMs = 300, pathContains = "/balance" });
-        var purchases = await sandbox.RequestCountAsync("POST /number");
+        await Sandbox.SetFaultsAsync(new { latencyMs = 300, pathContains = "/balance" });
+        var purchases = await Sandbox.RequestCountAsync("POST /number");
         var buying = BuyWithTeamKeyAsync(buyer);
-        await Eventually.TrueAsync(async () => await sandbox.RequestCountAsync("POST /number") > purchases, "the purchase read the balance and was sent", everyMs: 10);
+        await Eventually.TrueAsync(async () => await Sandbox.RequestCountAsync("POST /number") > purchases, "the purchase read the balance and was sent", everyMs: 10);
         Assert.True((await Activations.CancelAsync(canceller, cheap.Id)).Confirmed); // refunded while the purchase measures
         var bought = await buying;
 
@@ -254,9 +195,9 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await SaveTeamKeyAsync();
         var teamBuyer = await MemberAsync("teambuyer@example.com", KeyMode.Team);
         var ownBuyer = await MemberAsync("ownbuyer@example.com", KeyMode.Own);
-        await _core.Get<ApiKeyVault>().SaveAsync(ownBuyer, await sandbox.NewAccountAsync());
+        await Core.Get<ApiKeyVault>().SaveAsync(ownBuyer, await Sandbox.NewAccountAsync());
 
-        await sandbox.SetFaultsAsync(new { latencyMs = 200 });
+        await Sandbox.SetFaultsAsync(new { latencyMs = 200 });
         var results = await Task.WhenAll(BuyWithTeamKeyAsync(teamBuyer), Buying.BuyAsync(ownBuyer, Guid.NewGuid(), Telegram, Pakistan));
 
         Assert.All(results, r => Assert.Equal((TelegramInPakistan, false), (r.Activation!.Price, r.Activation.PriceEstimated)));
@@ -266,16 +207,16 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
     public async Task TheTeamBalance_IsReadFromOtpwallOncePer10Seconds_HoweverManyMembersLook()
     {
         await SaveTeamKeyAsync(7.50m);
-        _time.Advance(TimeSpan.FromSeconds(11));
-        var wallet = _core.Get<WalletService>();
-        var before = await sandbox.RequestCountAsync("GET /balance");
+        Clock.Advance(TimeSpan.FromSeconds(11));
+        var wallet = Core.Get<WalletService>();
+        var before = await Sandbox.RequestCountAsync("GET /balance");
 
         var readings = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => wallet.ReadAsync(TeamKeyVault.Account)));
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(5));
         await wallet.ReadAsync(TeamKeyVault.Account);
 
         Assert.All(readings, r => Assert.Equal(7.50m, r.Balance!.Amount));
-        Assert.Equal(1, await sandbox.RequestCountAsync("GET /balance") - before);
+        Assert.Equal(1, await Sandbox.RequestCountAsync("GET /balance") - before);
     }
 
     [Theory]
@@ -300,71 +241,11 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : IClassFixture<SandboxS
     {
         var member = await MemberAsync("limits@example.com", KeyMode.Team);
 
-        var problem = await Team.SetLimitsAsync(_admin, member, typed, "");
+        var problem = await Team.SetLimitsAsync(Admin, member, typed, "");
 
         Assert.Contains("is not an amount", problem, StringComparison.Ordinal);
-        Assert.Null((await _core.Get<SpendingService>().GetPolicyAsync(member)).DailyLimit);
+        Assert.Null((await Core.Get<SpendingService>().GetPolicyAsync(member)).DailyLimit);
     }
 
     // A team-key purchase whose answer was lost: what a member can attach an OTPWALL id to.
-    private async Task<Guid> LostTeamPurchaseAsync(string userId, OtpWallApiKey teamKey)
-    {
-        var id = Guid.NewGuid();
-        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        db.Activations.Add(new Activation
-        {
-            Id = id, UserId = userId, PurchaseAttemptId = Guid.NewGuid(), Service = Telegram.Code, ServiceName = Telegram.Name,
-            Country = Pakistan.Code, CountryName = Pakistan.Name, Status = ActivationStatus.OutcomeUnknown, Payer = Payer.Team,
-            Note = "OTPWALL did not answer in time.", KeyFingerprint = teamKey.Fingerprint, CreatedAt = _time.GetUtcNow(),
-            UpdatedAt = _time.GetUtcNow(), ExpiresAt = _time.GetUtcNow().AddMinutes(20),
-        });
-        await db.SaveChangesAsync();
-        return id;
-    }
-
-    private async Task<List<OtpWall.Core.Audit.AuditEntry>> AuditAsync(string action)
-    {
-        await using var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        return await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).ToListAsync();
-    }
-
-    [Fact]
-    public async Task ATeammatesTeamKeyNumber_CannotBeTakenThroughAttach_AndTheTryIsAudited()
-    {
-        var teamKey = await SaveTeamKeyAsync();
-        var alice = await MemberAsync("alice@example.com", KeyMode.Team);
-        var mallory = await MemberAsync("mallory@example.com", KeyMode.Team);
-        var alicesNumber = (await BuyWithTeamKeyAsync(alice)).Activation!;
-        var lost = await LostTeamPurchaseAsync(mallory, teamKey);
-
-        var taken = await Activations.AttachAsync(mallory, lost, alicesNumber.UpstreamId);
-
-        Assert.False(taken.Confirmed);
-        Assert.Equal($"Activation {alicesNumber.UpstreamId} belongs to another purchase recorded on this dashboard, so it cannot be attached to this one.", taken.Message);
-        var rows = await ActivationsAsync();
-        Assert.Null(rows.Single(a => a.Id == lost).UpstreamId);
-        Assert.Equal(alice, rows.Single(a => a.UpstreamId == alicesNumber.UpstreamId).UserId);
-        Assert.Null(await _core.Get<ActivationQueries>().GetAsync(mallory, alicesNumber.Id));
-        var refused = Assert.Single(await AuditAsync(OtpWall.Core.Audit.AuditActions.AttachRefused));
-        Assert.Equal(mallory, refused.ActorId);
-        Assert.Empty(await AuditAsync(OtpWall.Core.Audit.AuditActions.Attach));
-    }
-
-    [Fact]
-    public async Task TwoMembersAttachingTheSameIdAtOnce_UnderARealRoundTrip_OnlyOneGetsIt_AndThatOneIsAudited()
-    {
-        var teamKey = await SaveTeamKeyAsync();
-        var alice = await MemberAsync("alice@example.com", KeyMode.Team);
-        var bob = await MemberAsync("bob@example.com", KeyMode.Team);
-        var alicesLost = await LostTeamPurchaseAsync(alice, teamKey);
-        var bobsLost = await LostTeamPurchaseAsync(bob, teamKey);
-        var bought = sandbox.Simulator.Buy(teamKey.Reveal(), Telegram.Code, Pakistan.Code); // what OTPWALL did with one of them
-        await sandbox.SetFaultsAsync(new { latencyMs = 250 });
-
-        var results = await Task.WhenAll(Activations.AttachAsync(alice, alicesLost, bought.Id), Activations.AttachAsync(bob, bobsLost, bought.Id));
-
-        Assert.Single(results, r => r.Confirmed);
-        Assert.Single(await ActivationsAsync(), a => a.UpstreamId == bought.Id);
-        Assert.Single(await AuditAsync(OtpWall.Core.Audit.AuditActions.Attach));
-    }
 }
