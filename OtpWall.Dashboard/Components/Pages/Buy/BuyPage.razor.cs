@@ -18,7 +18,7 @@ namespace OtpWall.Dashboard.Components.Pages.Buy;
 /// (<see cref="PairInsightPanel"/>), one-click pairs (<see cref="QuickPairs"/>); the purchase itself is Core's
 /// (<see cref="BatchPurchases"/>, one number or several).
 /// </summary>
-public sealed partial class BuyPage : IDisposable
+public sealed partial class BuyPage
 {
     private string? _userId;
     private CatalogueSnapshot? _catalogue;
@@ -61,7 +61,7 @@ public sealed partial class BuyPage : IDisposable
         _quickPairs = await Preferences.QuickPairsAsync(_userId);
         _confirmQuickBuys = (await Preferences.GetAsync(_userId)).ConfirmQuickBuys;
         _insights = await Insights.GetAsync();
-        Insights.Refreshed += OnInsightsRefreshed;
+        Follow<PairInsightsSnapshot>(update => Insights.Refreshed += update, update => Insights.Refreshed -= update, OnInsightsRefreshedAsync);
         _spending = await Spending.GetStatusAsync(_userId);
         // With both keys allowed, the person's own key is the default while it works; otherwise the team key.
         _payer = await Keys.DefaultPayerAsync(_userId, _spending.Mode);
@@ -80,7 +80,7 @@ public sealed partial class BuyPage : IDisposable
     {
         _walletSubscription?.Dispose();
         var account = PayingKeys.AccountOf(_userId!, _payer);
-        _walletSubscription = Wallet.NotifyOnChange(account, reading => InvokeAsync(() => { _wallet = reading; StateHasChanged(); }));
+        _walletSubscription = Follow<WalletReading>(update => Wallet.NotifyOnChange(account, update), reading => _wallet = reading);
         _wallet = null;
         var stored = await Keys.CurrentAsync(_userId!, _payer);
         _setupProblem = stored.Problem;
@@ -211,19 +211,18 @@ public sealed partial class BuyPage : IDisposable
     private void Show(string message, Severity severity) => (_message, _messageSeverity) = (message, severity);
 
     // Someone's purchase or code changed what the team saw: the pickers and lines follow without a reload.
-    private void OnInsightsRefreshed(PairInsightsSnapshot snapshot) => _ = InvokeAsync(() =>
+    private Task OnInsightsRefreshedAsync(PairInsightsSnapshot snapshot)
     {
-        if (snapshot.At < _insights.At) return;
-        _insights = snapshot;
-        StateHasChanged();
-    });
+        if (snapshot.At >= _insights.At) _insights = snapshot;
+        return Task.CompletedTask;
+    }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        Insights.Refreshed -= OnInsightsRefreshed;
+        base.Dispose(disposing);
+        if (!disposing) return;
         _leaving.Cancel();
         _leaving.Dispose();
-        _walletSubscription?.Dispose();
     }
 
     [LoggerMessage(LogLevel.Error, "Buying a number failed unexpectedly")]
