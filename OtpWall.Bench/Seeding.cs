@@ -1,12 +1,10 @@
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using OtpWall.Core;
 using OtpWall.Core.Accounts;
-using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;

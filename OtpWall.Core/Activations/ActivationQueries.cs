@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.ApiKeys;

@@ -1,7 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Activations.Polling;

@@ -1,15 +1,11 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
-using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
-using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Spending;
-using OtpWall.Core.Wallet;
 using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Time.Testing;
 using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Polling;
@@ -10,7 +9,6 @@ using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Spending;
 using OtpWall.Core.Wallet;
-using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Spending;
