@@ -81,7 +81,6 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<TeamService>();
         services.AddSingleton<CatalogueService>();
-        services.AddSingleton<ActivationNotifier>();
         services.AddSingleton<ActivationService>();
         services.AddSingleton<Activations.Purchasing.Purchases>();
         services.AddSingleton<Activations.Purchasing.BatchPurchases>();
@@ -103,8 +102,14 @@ public static class OtpWallCoreServiceCollectionExtensions
         });
         services.AddHostedService(provider => provider.GetRequiredService<Activations.Polling.ActivationPoller>());
         services.AddSingleton<PollerLease>();
+        services.AddSingleton<LiveUpdates.ChangeBus>();
         services.AddSingleton<PostgreSqlChangeRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());
+        services.AddHostedService(provider =>
+        {
+            // The commit point follows other replicas' activation changes from the start (it subscribes when made).
+            provider.GetRequiredService<Activations.Changes.ActivationCommits>();
+            return provider.GetRequiredService<PostgreSqlChangeRelay>();
+        });
 
         // The commit point of activation changes and its effects, in the order they run after each change.
         services.AddSingleton<Activations.Changes.ActivationCommits>();
@@ -113,7 +118,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.WalletEffect>();
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.FollowingEffect>();
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.LivePagesEffect>();
-        services.AddSingleton<Activations.Changes.IActivationEffect>(provider => provider.GetRequiredService<PostgreSqlChangeRelay>());
+        services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.ReplicasEffect>();
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.InsightsEffect>();
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.AuditTrailEffect>();
         services.AddSingleton<Activations.Changes.IActivationEffect, Activations.Changes.MetricsEffect>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Accounts;
 
@@ -22,7 +23,7 @@ public sealed record RegistrationResult(ApplicationUser? User, IReadOnlyList<str
 /// </summary>
 public sealed class RegistrationService(
     IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options, AuditLog audit,
-    DatabaseGates gates)
+    DatabaseGates gates, ChangeBus bus)
 {
     // One registration at a time, on every replica (a database lock with PostgreSQL): "am I the first user?" and "claim
     // this invite" are atomic, so the first account becomes administrator exactly once and an invite works once.
@@ -75,12 +76,9 @@ public sealed class RegistrationService(
         await audit.RecordAsync(AuditActions.Registered, user.Id,
             decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
         if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
-        Registered?.Invoke(user.Id);
+        bus.Publish(new MemberRegistered(user.Id));
         return new RegistrationResult(user, []);
     }
-
-    /// <summary>Someone joined (their user id), in this process: an open Team page shows them and their used invite.</summary>
-    public event Action<string>? Registered;
 
     public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)
     {

@@ -3,22 +3,34 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Accounts;
 
-/// <summary>Sessions that just ended: one (<see cref="SessionId"/>), or all of a user's but <see cref="Kept"/>.</summary>
-public sealed record SessionsEnded(string UserId, string? SessionId, string? Kept)
-{
-    public bool Covers(string userId, string sessionId) =>
-        userId == UserId && (SessionId is null ? sessionId != Kept : sessionId == SessionId);
-}
-
 /// <summary>
 /// The open sessions of every person. Requests ask <see cref="IsOpenAsync"/> (answered from memory for a second or two
-/// after a database read); open tabs listen to <see cref="Ended"/> and leave at once.
+/// after a database read); ended sessions are published on the bus (<see cref="SessionsEnded"/>, to every replica), and
+/// open tabs signed in with them leave at once.
 /// </summary>
-public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
+public sealed class SessionRegistry : IDisposable
 {
+    private readonly IDbContextFactory<OtpWallDbContext> databases;
+    private readonly ChangeBus bus;
+    private readonly TimeProvider time;
+    private readonly IDisposable _elsewhere;
+
+    public SessionRegistry(IDbContextFactory<OtpWallDbContext> databases, ChangeBus bus, TimeProvider time)
+    {
+        (this.databases, this.bus, this.time) = (databases, bus, time);
+        _elsewhere = bus.Subscribe<SessionsEnded>(ended =>
+        {
+            if (ended.FromReplica is not null) Forget(ended);
+            return Task.CompletedTask;
+        });
+    }
+
+    public void Dispose() => _elsewhere.Dispose();
+
     /// <summary>The claim in the sign-in cookie that names its session.</summary>
     public const string ClaimType = "otpwall:sid";
 
@@ -26,18 +38,11 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openUntil = new(StringComparer.Ordinal);
 
-    /// <summary>Raised on whichever thread ended the sessions, here or (through the change relay) on another replica.</summary>
-    public event Action<SessionsEnded>? Ended;
-
-    /// <summary>Raised only for sessions ended in this process (the relay to other replicas listens); must not block.</summary>
-    public event Action<SessionsEnded>? EndedHere;
-
-    /// <summary>Another replica ended these sessions: this process stops trusting them at once and tells its open tabs.</summary>
-    public void EndedElsewhere(SessionsEnded ended)
+    // Another replica ended these sessions: this process stops trusting them at once (its open tabs hear it on the bus).
+    private void Forget(SessionsEnded ended)
     {
         if (ended.SessionId is { } session) _openUntil.TryRemove(session, out _);
         else foreach (var entry in _openUntil.Keys) if (entry != ended.Kept) _openUntil.TryRemove(entry, out _);
-        Ended?.Invoke(ended);
     }
 
     public async Task<string> StartAsync(string userId, string? clientAddress, CancellationToken cancellationToken = default)
@@ -85,9 +90,7 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
         await db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId && s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
         _openUntil.TryRemove(sessionId, out _);
-        var ended = new SessionsEnded(userId, sessionId, null);
-        Ended?.Invoke(ended);
-        EndedHere?.Invoke(ended);
+        bus.Publish(new SessionsEnded(userId, sessionId, null));
     }
 
     /// <summary>Ends every session of <paramref name="userId"/> except <paramref name="kept"/>; returns how many were open.</summary>
@@ -98,9 +101,7 @@ public sealed class SessionRegistry(IDbContextFactory<OtpWallDbContext> database
         var ended = await db.UserSessions.Where(s => s.UserId == userId && s.EndedAt == null && s.Id != kept)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), cancellationToken);
         foreach (var entry in _openUntil.Keys) if (entry != kept) _openUntil.TryRemove(entry, out _);
-        var endedAll = new SessionsEnded(userId, null, kept);
-        Ended?.Invoke(endedAll);
-        EndedHere?.Invoke(endedAll);
+        bus.Publish(new SessionsEnded(userId, null, kept));
         return ended;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Activations;
 
@@ -8,7 +9,7 @@ namespace OtpWall.Core.Activations;
 public sealed record PairView(string Service, string ServiceName, string Country, string CountryName, bool IsFavourite);
 
 /// <summary>What a person chose about buying: starred pairs and whether numbers without SMS are cancelled for a refund.</summary>
-public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases, TimeProvider time)
+public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases, ChangeBus bus, TimeProvider time)
 {
     /// <summary>Starred pairs first, then the last pairs bought, without repeats.</summary>
     public async Task<IReadOnlyList<PairView>> QuickPairsAsync(string userId, CancellationToken cancellationToken = default)
@@ -70,15 +71,6 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
         return UpdateAsync(userId, p => p.LowBalanceThreshold = threshold, cancellationToken);
     }
 
-    /// <summary>Raised after a person's choices changed, here or on another replica, with their id (the app bar listens).</summary>
-    public event Action<string>? Changed;
-
-    /// <summary>Raised only for changes made in this process (the relay to other replicas listens); must not block.</summary>
-    public event Action<string>? ChangedHere;
-
-    /// <summary>Another replica changed this person's choices.</summary>
-    public void ChangedElsewhere(string userId) => Changed?.Invoke(userId);
-
     private async Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -86,7 +78,6 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
         if (preferences is null) db.ActivationPreferences.Add(preferences = new ActivationPreferences { UserId = userId });
         change(preferences);
         await db.SaveChangesAsync(cancellationToken);
-        Changed?.Invoke(userId);
-        ChangedHere?.Invoke(userId);
+        bus.Publish(new PreferencesChanged(userId));
     }
 }

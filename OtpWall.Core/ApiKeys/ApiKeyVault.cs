@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.ApiKeys;
 
@@ -39,24 +40,12 @@ public sealed record StoredKeyLookup(StoredKeyState State, OtpWallApiKey? Key, s
 /// Keeps each user's OTPWALL key encrypted with ASP.NET Data Protection. The purpose includes the user id, so
 /// one user's ciphertext cannot be opened as another's; the database never holds a key in clear.
 /// </summary>
-public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, TimeProvider time)
+public sealed class ApiKeyVault(IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, ChangeBus bus, TimeProvider time)
 {
     private const string Purpose = "OtpWall.ApiKeys.v1";
 
-    /// <summary>A person's keys were saved, replaced or removed (with their user id): copies kept elsewhere are stale.</summary>
-    public event Action<string>? KeysChanged;
-
-    /// <summary>Raised only for changes made in this process (the relay to other replicas listens).</summary>
-    public event Action<string>? KeysChangedHere;
-
-    /// <summary>Another replica changed this person's keys: what this process keeps of them is dropped.</summary>
-    public void ChangedElsewhere(string userId) => KeysChanged?.Invoke(userId);
-
-    private void Changed(string userId)
-    {
-        KeysChanged?.Invoke(userId);
-        KeysChangedHere?.Invoke(userId);
-    }
+    // Copies of this person's keys kept elsewhere (here and on other replicas) are stale.
+    private void Changed(string userId) => bus.Publish(new KeysChanged(userId));
 
     /// <summary>
     /// Saves the user's key. A replaced key that bought activations still open is kept (encrypted) for them until they

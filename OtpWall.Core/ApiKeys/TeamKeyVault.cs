@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.ApiKeys;
 
@@ -9,27 +10,15 @@ namespace OtpWall.Core.ApiKeys;
 /// be opened as the team's, nor the other way round). A replaced or removed team key is kept, encrypted, while
 /// activations it bought are open, so they are still followed, completed and cancelled with it; then it is deleted.
 /// </summary>
-public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, TimeProvider time)
+public sealed class TeamKeyVault(IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, ChangeBus bus, TimeProvider time)
 {
     private const string Purpose = "OtpWall.TeamKey.v1";
 
     /// <summary>The account name wallets and balance movements use for the team key (user ids are GUIDs: no clash).</summary>
     public const string Account = "team";
 
-    /// <summary>The team key was saved, replaced or removed: copies kept elsewhere are stale.</summary>
-    public event Action? Changed;
-
-    /// <summary>Raised only for changes made in this process (the relay to other replicas listens).</summary>
-    public event Action? ChangedHere;
-
-    /// <summary>Another replica changed the team key: what this process keeps of it is dropped.</summary>
-    public void ChangedElsewhere() => Changed?.Invoke();
-
-    private void OnChanged()
-    {
-        Changed?.Invoke();
-        ChangedHere?.Invoke();
-    }
+    // Copies of the team key kept elsewhere (here and on other replicas) are stale.
+    private void OnChanged() => bus.Publish(new TeamKeyChanged());
 
     public async Task SaveAsync(OtpWallApiKey key, CancellationToken cancellationToken = default)
     {

@@ -3,6 +3,7 @@ using OtpWall.Core.Accounts;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Core.Upstream;
 using OtpWall.Core.Wallet;
 
@@ -16,7 +17,7 @@ public sealed record TeamKeyStatus(StoredKeyState State, string? LastFour, DateT
 /// which keys they buy with and their team-key limits, and set the low-balance warning. Every call checks the role first.
 /// </summary>
 public sealed class TeamKeyService(
-    IDbContextFactory<OtpWallDbContext> databases, TeamKeyVault vault, OtpWallClientFactory clients, WalletService wallet, AuditLog audit)
+    IDbContextFactory<OtpWallDbContext> databases, TeamKeyVault vault, OtpWallClientFactory clients, WalletService wallet, AuditLog audit, ChangeBus bus)
 {
     public async Task<TeamKeyStatus> GetStatusAsync(string actingUserId, CancellationToken cancellationToken = default)
     {
@@ -120,12 +121,9 @@ public sealed class TeamKeyService(
         if (spending is null) db.MemberSpending.Add(spending = new MemberSpending { UserId = userId });
         change(spending);
         await db.SaveChangesAsync(cancellationToken);
-        MemberPolicyChanged?.Invoke(userId);
+        bus.Publish(new MemberPolicyChanged(userId));
         return null;
     }
-
-    /// <summary>A member's key mode or limits changed (their user id), in this process: their open pages follow.</summary>
-    public event Action<string>? MemberPolicyChanged;
 
     private async Task EnsureAdministratorAsync(string actingUserId, CancellationToken cancellationToken)
     {

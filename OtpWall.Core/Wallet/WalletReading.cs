@@ -21,3 +21,6 @@ public sealed record WalletReading(
     DateTimeOffset NextReadAt,
     WalletProblem? Problem = null,
     string? Message = null);
+
+/// <summary>A new reading of an account's wallet (<see cref="UserId"/>: a person, or <c>team</c>): every open tab that shows it follows.</summary>
+public sealed record WalletRead(string UserId, WalletReading Reading) : LiveUpdates.IUserChange;

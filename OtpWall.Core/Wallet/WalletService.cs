@@ -13,11 +13,39 @@ namespace OtpWall.Core.Wallet;
 /// <see cref="WalletOptions.MinRefreshInterval"/> (longer when it asks us to wait), concurrent requests share one
 /// call, and every subscriber hears of each new reading.
 /// </summary>
-public sealed partial class WalletService(
-    PayingKeys keys, OtpWallClientFactory clients, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
+public sealed partial class WalletService : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly UserChannel<WalletReading> _readings = new(logger);
+    private readonly PayingKeys keys;
+    private readonly OtpWallClientFactory clients;
+    private readonly ChangeBus bus;
+    private readonly TimeProvider time;
+    private readonly IOptions<WalletOptions> options;
+    private readonly ILogger<WalletService> logger;
+    private readonly IDisposable[] _elsewhere;
+
+    public WalletService(
+        PayingKeys keys, OtpWallClientFactory clients, ChangeBus bus, TimeProvider time, IOptions<WalletOptions> options, ILogger<WalletService> logger)
+    {
+        (this.keys, this.clients, this.bus, this.time, this.options, this.logger) = (keys, clients, bus, time, options, logger);
+        // A key changed on another replica: what is known of its balance is dropped (here, the change's caller says so).
+        _elsewhere =
+        [
+            bus.Subscribe<KeysChanged>(changed => ForgetIfElsewhere(changed, changed.UserId)),
+            bus.Subscribe<TeamKeyChanged>(changed => ForgetIfElsewhere(changed, TeamKeyVault.Account)),
+        ];
+    }
+
+    public void Dispose()
+    {
+        foreach (var subscription in _elsewhere) subscription.Dispose();
+    }
+
+    private Task ForgetIfElsewhere(ReplicatedChange change, string account)
+    {
+        if (change.FromReplica is not null) Forget(account);
+        return Task.CompletedTask;
+    }
 
     /// <summary>The latest reading, without asking OTPWALL.</summary>
     public WalletReading? Peek(string userId) => EntryFor(userId).Reading;
@@ -33,9 +61,6 @@ public sealed partial class WalletService(
             return entry.InFlight.WaitAsync(cancellationToken);
         }
     }
-
-    /// <summary>Calls <paramref name="onChange"/> with each new reading of this user until disposed.</summary>
-    public IDisposable NotifyOnChange(string userId, Func<WalletReading, Task> onChange) => _readings.NotifyOnChange(userId, onChange);
 
     /// <summary>The user's key changed: drop what is known and read again, so every open tab shows the new state.</summary>
     public void Forget(string userId)
@@ -62,7 +87,7 @@ public sealed partial class WalletService(
             entry.Reading = reading;
             entry.InFlight = null;
         }
-        _readings.Publish(userId, reading);
+        bus.Publish(new WalletRead(userId, reading));
     }
 
     private Entry EntryFor(string userId) => _entries.GetOrAdd(userId, _ => new Entry());
@@ -89,7 +114,7 @@ public sealed partial class WalletService(
             entry.Reading = reading;
             entry.InFlight = null;
         }
-        _readings.Publish(userId, reading);
+        bus.Publish(new WalletRead(userId, reading));
         return reading;
     }
 

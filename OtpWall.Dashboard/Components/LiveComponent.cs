@@ -1,43 +1,34 @@
 using Microsoft.AspNetCore.Components;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Dashboard.Components;
 
 /// <summary>
-/// A component that follows live updates while it is on the page: the one way pages subscribe to Core's channels
-/// (<c>NotifyOnChange</c>) and events. Each update runs on the component's dispatcher and then redraws it; every
-/// subscription ends when the component goes. A subscription can also be ended early (another account to follow).
+/// A component that follows live updates while it is on the page: the one way pages subscribe to the change bus. Each
+/// update runs on the component's dispatcher and then redraws it; every subscription ends when the component goes. A
+/// subscription can also be ended early (another account to follow).
 /// </summary>
 public abstract class LiveComponent : ComponentBase, IDisposable
 {
     private readonly List<Followed> _followed = [];
 
-    /// <summary>Follows a channel: <paramref name="subscribe"/> is given the handler (for example <c>h =&gt; Wallet.NotifyOnChange(account, h)</c>).</summary>
-    protected IDisposable Follow<T>(Func<Func<T, Task>, IDisposable> subscribe, Func<T, Task> update) =>
-        Keep(subscribe(message => InvokeAsync(async () =>
-        {
-            await update(message);
-            StateHasChanged();
-        })));
+    [Inject]
+    private ChangeBus Changes { get; set; } = default!;
 
-    /// <summary>Follows a channel whose updates need no waiting.</summary>
-    protected IDisposable Follow<T>(Func<Func<T, Task>, IDisposable> subscribe, Action<T> update) =>
-        Follow<T>(subscribe, message =>
+    /// <summary>Follows every change of type <typeparamref name="T"/>.</summary>
+    protected IDisposable Follow<T>(Func<T, Task> update) where T : IChange => Keep(Changes.Subscribe<T>(change => Redraw(update, change)));
+
+    /// <summary>Follows the changes of type <typeparamref name="T"/> of one person (or paying account) only.</summary>
+    protected IDisposable FollowFor<T>(string userId, Func<T, Task> update) where T : IUserChange =>
+        Keep(Changes.SubscribeFor<T>(userId, change => Redraw(update, change)));
+
+    /// <summary>Follows the changes of one person whose updates need no waiting.</summary>
+    protected IDisposable FollowFor<T>(string userId, Action<T> update) where T : IUserChange =>
+        FollowFor<T>(userId, change =>
         {
-            update(message);
+            update(change);
             return Task.CompletedTask;
         });
-
-    /// <summary>Follows a .NET event (for example <c>h =&gt; Registration.Registered += h, h =&gt; Registration.Registered -= h</c>).</summary>
-    protected IDisposable Follow<T>(Action<Action<T>> add, Action<Action<T>> remove, Func<T, Task> update)
-    {
-        void Handler(T message) => _ = InvokeAsync(async () =>
-        {
-            await update(message);
-            StateHasChanged();
-        });
-        add(Handler);
-        return Keep(new Unsubscribe(() => remove(Handler)));
-    }
 
     public void Dispose()
     {
@@ -52,6 +43,12 @@ public abstract class LiveComponent : ComponentBase, IDisposable
         lock (_followed) all = [.. _followed];
         foreach (var followed in all) followed.Dispose();
     }
+
+    private Task Redraw<T>(Func<T, Task> update, T change) => InvokeAsync(async () =>
+    {
+        await update(change);
+        StateHasChanged();
+    });
 
     private Followed Keep(IDisposable subscription)
     {
@@ -70,10 +67,5 @@ public abstract class LiveComponent : ComponentBase, IDisposable
             subscription.Dispose();
             lock (owner._followed) owner._followed.Remove(this);
         }
-    }
-
-    private sealed class Unsubscribe(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
     }
 }

@@ -3,6 +3,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
 
@@ -54,7 +55,7 @@ public sealed class ActivationLifecycleTests(SandboxServer sandbox) : IClassFixt
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("buyer@example.com", 5.00m);
         var changes = new List<ActivationChange>();
-        using var subscription = _core.Get<ActivationNotifier>().NotifyOnChange(userId, change => { lock (changes) changes.Add(change); return Task.CompletedTask; });
+        using var subscription = _core.Get<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { lock (changes) changes.Add(change); return Task.CompletedTask; });
 
         var bought = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);

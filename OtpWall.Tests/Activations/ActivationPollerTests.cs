@@ -3,6 +3,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Activations;
@@ -174,7 +175,7 @@ public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture
     {
         var (userId, activation, path) = await BuyAsync("gone-away@example.com");
         var stuck = new TaskCompletionSource();
-        using var deadTab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => stuck.Task);
+        using var deadTab = _core.Get<ChangeBus>().SubscribeFor<ActivationChange>(userId, _ => stuck.Task);
         await sandbox.DeliverSmsAsync(activation.UpstreamId!, "Your Discord security code is: 555111");
 
         var polls = await PollsAfterAsync(path, 2, 2, 2).WaitAsync(TimeSpan.FromSeconds(20));
@@ -188,9 +189,9 @@ public sealed class ActivationPollerTests(SandboxServer sandbox) : IClassFixture
     {
         var (userId, activation, path) = await BuyAsync("two-tabs@example.com");
         var heard = new int[2];
-        var notifier = _core.Get<ActivationNotifier>();
-        using var firstTab = notifier.NotifyOnChange(userId, c => { if (c.CodeArrived) Interlocked.Increment(ref heard[0]); return Task.CompletedTask; });
-        using var secondTab = notifier.NotifyOnChange(userId, c => { if (c.CodeArrived) Interlocked.Increment(ref heard[1]); return Task.CompletedTask; });
+        var bus = _core.Get<ChangeBus>();
+        using var firstTab = bus.SubscribeFor<ActivationChange>(userId, c => { if (c.CodeArrived) Interlocked.Increment(ref heard[0]); return Task.CompletedTask; });
+        using var secondTab = bus.SubscribeFor<ActivationChange>(userId, c => { if (c.CodeArrived) Interlocked.Increment(ref heard[1]); return Task.CompletedTask; });
         await sandbox.DeliverSmsAsync(activation.UpstreamId!, "Your Discord security code is: 123456");
 
         Assert.Equal(1, await PollsAfterAsync(path, 2));

@@ -3,6 +3,7 @@ using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Activations;
@@ -32,7 +33,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("buyer@example.com");
         var changes = 0;
-        using var tab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
+        using var tab = _core.Get<ChangeBus>().SubscribeFor<ActivationChange>(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
         await sandbox.SetFaultsAsync(new { latencyMs = 1500, pathContains = slowPart });
 
         var purchase = _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
@@ -53,7 +54,7 @@ public sealed class BuyingStateTests(SandboxServer sandbox) : IClassFixture<Sand
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("poor@example.com", balance: 0.00m);
         var changes = 0;
-        using var tab = _core.Get<ActivationNotifier>().NotifyOnChange(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
+        using var tab = _core.Get<ChangeBus>().SubscribeFor<ActivationChange>(userId, _ => { Interlocked.Increment(ref changes); return Task.CompletedTask; });
 
         var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
 

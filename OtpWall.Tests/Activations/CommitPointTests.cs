@@ -3,12 +3,14 @@ using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using OtpWall.BrowserTests.Support;
 using OtpWall.Core.Activations;
 using OtpWall.Core.Activations.Changes;
 using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Activations;
@@ -80,7 +82,7 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
     }
 
     private IDisposable WatchPages(string userId) =>
-        _core.Get<ActivationNotifier>().NotifyOnChange(userId, change => { _pages.Enqueue((userId, change)); return Task.CompletedTask; });
+        _core.Get<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { _pages.Enqueue((userId, change)); return Task.CompletedTask; });
 
     private List<ActivationChanged> Changes(Guid id) => [.. _last.Select(w => w.Change).Where(c => c.ActivationId == id)];
 
@@ -269,13 +271,25 @@ public sealed class CommitPointTests(SandboxServer sandbox) : IClassFixture<Sand
     public async Task AChangeFromAnotherReplica_ReachesThePagesHere_AndIsNeitherAuditedNorCountedNorSettledAgain()
     {
         var (userId, _) = await _core.NewUserWithKeyAsync("elsewhere@example.com", 5.00m);
+        var (hereId, _) = await _core.NewUserWithKeyAsync("here@example.com", 5.00m);
+        var bus = _core.Get<ChangeBus>();
+        var announced = new ConcurrentQueue<ActivationCommitted>();
+        using (bus.Subscribe<ActivationCommitted>(c => { announced.Enqueue(c); return Task.CompletedTask; }))
+        {
+            var sent = await BuyAsync(hereId);
+            // Each change made here is announced once for the other replicas (being sent, bought), and not run again here.
+            Assert.Equal([sent.Id, sent.Id], announced.Select(c => c.ActivationId));
+            Assert.All(announced, c => Assert.Null(c.FromReplica));
+            Assert.DoesNotContain(Changes(sent.Id), c => c.Path == ChangePath.OtherReplica);
+        }
         var bought = await BuyAsync(userId);
         using var pages = WatchPages(userId);
         var measuredBefore = _measurements.Count;
 
-        await _core.Get<ActivationCommits>().FromOtherReplicaAsync(userId, bought.Id, codeArrived: true);
+        bus.Receive(new ActivationCommitted(userId, bought.Id, CodeArrived: true) { FromReplica = "replica-b" });
 
-        Assert.Equal(ChangePath.OtherReplica, Changes(bought.Id).Last().Path);
+        await Eventually.TrueAsync(() => Changes(bought.Id).Last().Path == ChangePath.OtherReplica, "the commit point hears the other replica's change");
+        Assert.Single(Changes(bought.Id), c => c.Path == ChangePath.OtherReplica);
         Assert.Equal(1, PageNotices(bought.Id, codeArrived: true));
         Assert.Equal(["purchase"], await AuditActionsAsync(userId));
         Assert.Empty(await MovementsAsync(bought.Id));

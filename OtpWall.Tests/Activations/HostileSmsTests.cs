@@ -5,6 +5,7 @@ using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Activations.Polling;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Activations;
@@ -60,7 +61,7 @@ public sealed class HostileSmsTests(SandboxServer sandbox) : IClassFixture<Sandb
         await sandbox.DeliverSmsAsync(flooded.UpstreamId!, hostile);
         await sandbox.DeliverSmsAsync(waiting.UpstreamId!, "Telegram code: 55123");
         var victimsCode = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var _ = core.Get<ActivationNotifier>().NotifyOnChange(victim, change => { if (change.CodeArrived) victimsCode.TrySetResult(); return Task.CompletedTask; });
+        using var _ = core.Get<ChangeBus>().SubscribeFor<ActivationChange>(victim, change => { if (change.CodeArrived) victimsCode.TrySetResult(); return Task.CompletedTask; });
 
         time.Advance(TimeSpan.FromSeconds(2));
         var round = core.Get<ActivationPoller>().PollDueAsync(CancellationToken.None);

@@ -5,6 +5,7 @@ using OtpWall.Core.Activations.Insights;
 using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Activations;
@@ -130,7 +131,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
         Assert.Null(first.For("telegram", "PK"));
         Assert.Same(first, await insights.GetAsync());
         var refreshed = new TaskCompletionSource<PairInsightsSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        insights.Refreshed += snapshot => refreshed.TrySetResult(snapshot);
+        using var _ = _core.Get<ChangeBus>().Subscribe<InsightsRefreshed>(r => { refreshed.TrySetResult(r.Snapshot); return Task.CompletedTask; });
 
         var bought = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("telegram", "Telegram"), new Country("PK", "Pakistan"));
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);

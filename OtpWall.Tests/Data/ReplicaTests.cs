@@ -12,6 +12,8 @@ using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
 using OtpWall.Core.Data.PostgreSql;
+using OtpWall.Core.LiveUpdates;
+using OtpWall.Core.Spending;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Data;
@@ -161,12 +163,12 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
 
         // Bought through the replica that does not poll; the code is found by the one that does.
         var published = new ConcurrentDictionary<string, long>();
-        using var onPoller = poller.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change =>
+        using var onPoller = poller.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change =>
         {
             if (change.CodeArrived) published.TryAdd("poller", Stopwatch.GetTimestamp());
             return Task.CompletedTask;
         });
-        using var onOther = other.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change =>
+        using var onOther = other.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change =>
         {
             if (change.CodeArrived) published.TryAdd("page", Stopwatch.GetTimestamp());
             return Task.CompletedTask;
@@ -201,7 +203,7 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
         await _b.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
         var onB = new ConcurrentQueue<ActivationChange>();
-        using var pages = _b.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
+        using var pages = _b.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
 
         var bought = await _a.Services.GetRequiredService<Purchases>().BuyAsync(userId, Guid.NewGuid(), Telegram, Pakistan);
         Assert.Equal(BuyOutcome.Bought, bought.Outcome);
@@ -229,11 +231,13 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
         await relayOnB.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         var onB = new ConcurrentQueue<ActivationChange>();
-        using var pages = _b.Services.GetRequiredService<ActivationNotifier>().NotifyOnChange(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
-        var choices = new ConcurrentQueue<string>();
-        var ended = new ConcurrentQueue<SessionsEnded>();
-        _b.Services.GetRequiredService<BuyPreferences>().Changed += choices.Enqueue;
-        _b.Services.GetRequiredService<SessionRegistry>().Ended += ended.Enqueue;
+        using var pages = _b.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
+        var heard = new ConcurrentQueue<ReplicatedChange>();
+        var busOnB = _b.Services.GetRequiredService<ChangeBus>();
+        using var choices = busOnB.Subscribe<PreferencesChanged>(change => Hear(heard, change));
+        using var ended = busOnB.Subscribe<SessionsEnded>(change => Hear(heard, change));
+        using var registered = busOnB.Subscribe<MemberRegistered>(change => Hear(heard, change));
+        using var policies = busOnB.Subscribe<MemberPolicyChanged>(change => Hear(heard, change));
 
         // B's listening connection is cut; A buys while B cannot hear (its NOTIFY is lost to B).
         await using (var admin = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionStringFor(_dataA)))
@@ -250,11 +254,24 @@ public sealed class ReplicaTests(SandboxServer sandbox) : IClassFixture<SandboxS
         await Eventually.TrueAsync(() => onB.Count >= 2, "B's pages hear the purchase made while it was not listening", timeoutMs: 15_000);
         Assert.Equal([bought.Activation!.Id, bought.Activation.Id], onB.Select(c => c.ActivationId));
 
-        // A person's choices and ended sessions reach B too.
+        // A person's choices, ended sessions, a registration and a member's limits reach B too, marked as from A.
         await _a.Services.GetRequiredService<BuyPreferences>().SetConfirmQuickBuysAsync(userId, true);
-        await Eventually.TrueAsync(() => choices.Contains(userId), "a choice made on A reaches B");
+        await Eventually.TrueAsync(() => heard.OfType<PreferencesChanged>().Any(c => c.UserId == userId), "a choice made on A reaches B");
         await _a.Services.GetRequiredService<SessionRegistry>().EndAllAsync(userId, "signed out everywhere");
-        await Eventually.TrueAsync(() => ended.Any(e => e.UserId == userId && e.SessionId is null), "sessions ended on A are ended on B");
+        await Eventually.TrueAsync(() => heard.OfType<SessionsEnded>().Any(e => e.UserId == userId && e.SessionId is null), "sessions ended on A are ended on B");
+        var invite = await _a.CreateInviteAsync(userId);
+        var member = await _a.Services.GetRequiredService<RegistrationService>().RegisterAsync("member@example.com", DashboardHostExtensions.Password, invite);
+        Assert.NotNull(member.User);
+        await Eventually.TrueAsync(() => heard.OfType<MemberRegistered>().Any(c => c.UserId == member.User!.Id), "a registration on A reaches B's Team page");
+        Assert.Null(await _a.Services.GetRequiredService<TeamKeyService>().SetLimitsAsync(userId, member.User!.Id, "1.00", null));
+        await Eventually.TrueAsync(() => heard.OfType<MemberPolicyChanged>().Any(c => c.UserId == member.User.Id), "a member's limits set on A reach B's app bar");
+        Assert.All(heard, change => Assert.Equal(_a.Services.GetRequiredService<ReplicaIdentity>().Id, change.FromReplica));
+    }
+
+    private static Task Hear(ConcurrentQueue<ReplicatedChange> heard, ReplicatedChange change)
+    {
+        heard.Enqueue(change);
+        return Task.CompletedTask;
     }
 
     // What each replica's poller did, for a failure's message.

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Activations.Changes;
 
@@ -9,13 +10,26 @@ namespace OtpWall.Core.Activations.Changes;
 /// The one commit point for activation changes: applies a change (saves what the caller changed on the record), then
 /// emits one <see cref="ActivationChanged"/> to every effect in turn: the ledger, retired keys, the wallet, the poller,
 /// live pages, the other replicas, insights, the audit trail and metrics. An effect that fails is logged and the
-/// others still run: the change is saved by then. Changes committed on another replica arrive through
-/// <see cref="FromOtherReplicaAsync"/> and reach only the effects that keep something in this process.
+/// others still run: the change is saved by then. Changes committed on another replica arrive on the bus
+/// (<see cref="ActivationCommitted"/>) and reach only the effects that keep something in this process.
 /// </summary>
-public sealed partial class ActivationCommits(IServiceProvider services, ILogger<ActivationCommits> logger)
+public sealed partial class ActivationCommits : IDisposable
 {
+    private readonly IServiceProvider services;
+    private readonly ILogger<ActivationCommits> logger;
+    private readonly IDisposable _otherReplicas;
     // Resolved on first use: the poller is one of the effects, and it commits through here.
     private IActivationEffect[]? _effects;
+
+    public ActivationCommits(IServiceProvider services, ChangeBus bus, ILogger<ActivationCommits> logger)
+    {
+        (this.services, this.logger) = (services, logger);
+        _otherReplicas = bus.Subscribe<ActivationCommitted>(committed => committed.FromReplica is null
+            ? Task.CompletedTask
+            : FromOtherReplicaAsync(committed.UserId, committed.ActivationId, committed.CodeArrived));
+    }
+
+    public void Dispose() => _otherReplicas.Dispose();
 
     private IActivationEffect[] Effects => _effects ??= [.. services.GetServices<IActivationEffect>()];
 
@@ -36,7 +50,7 @@ public sealed partial class ActivationCommits(IServiceProvider services, ILogger
         return change;
     }
 
-    /// <summary>Another replica committed a change of this activation (the relay heard it).</summary>
+    /// <summary>Another replica committed a change of this activation (the bus brought it).</summary>
     public Task FromOtherReplicaAsync(string userId, Guid activationId, bool codeArrived) =>
         EmitAsync(new ActivationChanged(userId, activationId, ApiKeys.Payer.Own, ChangePath.OtherReplica, null, null, true, codeArrived, false, null, null, null, null));
 

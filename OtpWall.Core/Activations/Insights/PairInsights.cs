@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OtpWall.Core.Data;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Activations.Insights;
 
@@ -8,7 +9,7 @@ namespace OtpWall.Core.Activations.Insights;
 /// The team's <see cref="PairInsight"/>s for pages, kept (<see cref="PairInsightsQuery"/> works them out). Reading them
 /// for a whole catalogue takes the database a few hundred milliseconds with tens of thousands of purchases, so pages get the
 /// last snapshot at once and a fresh one is worked out in the background (one at a time) after any activation changed or
-/// once it is <see cref="MaxAge"/> old; <see cref="Refreshed"/> tells open pages. Asking for a fresh one waits for it.
+/// once it is <see cref="MaxAge"/> old; <see cref="InsightsRefreshed"/> on the bus tells open pages. Asking for a fresh one waits for it.
 /// </summary>
 public sealed partial class PairInsights
 {
@@ -26,11 +27,10 @@ public sealed partial class PairInsights
     private long _changes;
     private long _snapshotChanges = -1;
 
-    public PairInsights(IDbContextFactory<OtpWallDbContext> databases, PairInsightsQuery query, TimeProvider time, ILogger<PairInsights> logger) =>
-        (this.databases, this.query, this.time, this.logger) = (databases, query, time, logger);
+    private readonly ChangeBus bus;
 
-    /// <summary>Raised with each snapshot worked out in the background.</summary>
-    public event Action<PairInsightsSnapshot>? Refreshed;
+    public PairInsights(IDbContextFactory<OtpWallDbContext> databases, PairInsightsQuery query, ChangeBus bus, TimeProvider time, ILogger<PairInsights> logger) =>
+        (this.databases, this.query, this.bus, this.time, this.logger) = (databases, query, bus, time, logger);
 
     /// <summary>
     /// The latest snapshot: at once when there is one (starting a refresh if it is stale), or after working one out.
@@ -72,7 +72,7 @@ public sealed partial class PairInsights
             lock (_gate) changes = _changes;
             var snapshot = await query.ReadAsync(CancellationToken.None);
             lock (_gate) (_snapshot, _snapshotChanges) = (snapshot, changes);
-            Refreshed?.Invoke(snapshot);
+            bus.Publish(new InsightsRefreshed(snapshot));
             return snapshot;
         }
         catch (Exception ex)

@@ -30,3 +30,6 @@ public sealed class PairInsightsSnapshot
 
     private static string Key(string code) => code.Trim().ToUpperInvariant();
 }
+
+/// <summary>A snapshot of pair insights was worked out in the background (open Buy pages follow).</summary>
+public sealed record InsightsRefreshed(PairInsightsSnapshot Snapshot) : LiveUpdates.IChange;

@@ -18,8 +18,7 @@ namespace OtpWall.Core.Activations.Polling;
 /// </summary>
 public sealed partial class ActivationFollower(
     IDbContextFactory<OtpWallDbContext> databases,
-    ApiKeyVault vault,
-    TeamKeyVault teamVault,
+    LiveUpdates.ChangeBus bus,
     PayingKeys keys,
     OtpWallClientFactory clients,
     BalanceMovements movements,
@@ -30,7 +29,7 @@ public sealed partial class ActivationFollower(
     IOptions<ActivationOptions> options,
     ILogger<ActivationFollower> logger) : IDisposable
 {
-    private readonly PollerKeyCache _keys = new(vault, teamVault, keys, time, options.Value.KeyCacheLifetime);
+    private readonly PollerKeyCache _keys = new(bus, keys, time, options.Value.KeyCacheLifetime);
 
     /// <summary>Decrypted keys in memory now (tests check that a changed key is dropped).</summary>
     internal int CachedKeys => _keys.Count;

@@ -1,26 +1,29 @@
 using System.Collections.Concurrent;
 using OtpWall.Core.ApiKeys;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Activations.Polling;
 
 /// <summary>
 /// The keys the poller reads with, decrypted once and kept for a short while instead of on every poll. A person's keys
-/// (or the team's) are dropped the moment their vault says they changed, so a replaced or removed key is never used from here.
+/// (or the team's) are dropped the moment the bus says they changed (here or on another replica), so a replaced or removed key is never used from here.
 /// </summary>
 internal sealed class PollerKeyCache : IDisposable
 {
     private readonly ConcurrentDictionary<(string Account, string? Fingerprint), (OtpWallApiKey Key, DateTimeOffset Until)> _keys = new();
-    private readonly ApiKeyVault _vault;
-    private readonly TeamKeyVault _team;
+    private readonly IDisposable[] _changes;
     private readonly PayingKeys _paying;
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
 
-    public PollerKeyCache(ApiKeyVault vault, TeamKeyVault team, PayingKeys paying, TimeProvider time, TimeSpan lifetime)
+    public PollerKeyCache(ChangeBus bus, PayingKeys paying, TimeProvider time, TimeSpan lifetime)
     {
-        (_vault, _team, _paying, _time, _lifetime) = (vault, team, paying, time, lifetime);
-        _vault.KeysChanged += Drop;
-        _team.Changed += DropTeam;
+        (_paying, _time, _lifetime) = (paying, time, lifetime);
+        _changes =
+        [
+            bus.Subscribe<KeysChanged>(changed => Drop(changed.UserId)),
+            bus.Subscribe<TeamKeyChanged>(_ => Drop(TeamKeyVault.Account)),
+        ];
     }
 
     public int Count => _keys.Count;
@@ -37,14 +40,12 @@ internal sealed class PollerKeyCache : IDisposable
 
     public void Dispose()
     {
-        _vault.KeysChanged -= Drop;
-        _team.Changed -= DropTeam;
+        foreach (var subscription in _changes) subscription.Dispose();
     }
 
-    private void DropTeam() => Drop(TeamKeyVault.Account);
-
-    private void Drop(string account)
+    private Task Drop(string account)
     {
         foreach (var entry in _keys.Keys.Where(k => k.Account == account)) _keys.TryRemove(entry, out _);
+        return Task.CompletedTask;
     }
 }

@@ -1,65 +1,35 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using OtpWall.Core.Accounts;
-using OtpWall.Core.Activations;
-using OtpWall.Core.Activations.Changes;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Core.Data.PostgreSql;
 
 /// <summary>
-/// One change, as it travels between replicas: a kind and ids, never a number, a code or a key. <see cref="V"/> is the
-/// payload's version: a replica ignores a version it does not know (during a rolling update, for instance).
-/// </summary>
-internal sealed record ReplicaChange(int V, string Kind, string Replica, string? User = null, Guid? Activation = null, bool Code = false,
-    string? Session = null, string? Kept = null)
-{
-    public const int Version = 1;
-    public const string ActivationKind = "activation";
-    public const string KeysKind = "keys";
-    public const string TeamKeyKind = "team-key";
-    public const string PreferencesKind = "preferences";
-    public const string SessionsEndedKind = "sessions-ended";
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
-[JsonSerializable(typeof(ReplicaChange))]
-internal sealed partial class ReplicaChangeJson : JsonSerializerContext;
-
-/// <summary>
-/// Changes across replicas (PostgreSQL only): each activation change committed here (the relay is one of the commit
-/// point's effects), each change of a person's key, of the team key or of a person's choices, and each ended session is
-/// written to the change feed (<c>ChangeFeed</c>) and announced with <c>NOTIFY</c>; other replicas <c>LISTEN</c> and hand
-/// it to what they keep of it: activation changes to the commit point's effects for another replica's change (pages,
-/// the poller, the wallet's reading, insights), key changes to the vaults and balances, choices to the app bar, ended
-/// sessions to the tabs signed in with them. A replica whose listening connection dropped reads what it missed from the
-/// feed when it listens again (the feed keeps ten minutes). Sending never holds up whoever changed something.
+/// The change bus's transport across replicas (PostgreSQL only): every <see cref="ReplicatedChange"/> published here is
+/// written to the change feed (<c>ChangeFeed</c>) as a versioned payload (<see cref="ReplicaEnvelope"/>) and announced
+/// with <c>NOTIFY</c>; other replicas <c>LISTEN</c> and publish it on their own bus, where whatever keeps something of it
+/// follows (the commit point's effects, vaults, caches, pages). A replica whose listening connection dropped reads what it
+/// missed from the feed when it listens again (the feed keeps ten minutes). Sending never holds up whoever published.
 /// </summary>
 public sealed partial class PostgreSqlChangeRelay(
     IOptions<DatabaseOptions> database,
     DatabaseReadiness readiness,
     ReplicaIdentity replica,
-    ActivationCommits commits,
-    ApiKeys.ApiKeyVault keys,
-    ApiKeys.TeamKeyVault teamKey,
-    BuyPreferences preferences,
-    SessionRegistry sessions,
-    Wallet.WalletService wallet,
+    ChangeBus bus,
     TimeProvider time,
-    ILogger<PostgreSqlChangeRelay> logger) : BackgroundService, IActivationEffect
+    ILogger<PostgreSqlChangeRelay> logger) : BackgroundService
 {
     internal const string Channel = "otpwall_changes";
 
     /// <summary>How long the feed keeps a change for a replica that was not listening.</summary>
     public static readonly TimeSpan FeedKeeps = TimeSpan.FromMinutes(10);
 
-    private readonly Channel<ReplicaChange> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<ReplicaChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _outgoing = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly DatabaseOptions _database = database.Value;
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The feed's ids this replica has handled (a change can arrive both by NOTIFY and by catching up) and the highest.
@@ -76,10 +46,7 @@ public sealed partial class PostgreSqlChangeRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_database.IsPostgreSql) return;
-        keys.KeysChangedHere += SendKeyChange;
-        teamKey.ChangedHere += SendTeamKeyChange;
-        preferences.ChangedHere += SendPreferencesChange;
-        sessions.EndedHere += SendSessionsEnded;
+        using var carrying = bus.Carry(change => _outgoing.Writer.TryWrite(new ReplicaEnvelope(ReplicaEnvelope.Version, replica.Id, change).Serialize()));
         try
         {
             await readiness.Ready.WaitAsync(stoppingToken);
@@ -88,33 +55,7 @@ public sealed partial class PostgreSqlChangeRelay(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        finally
-        {
-            keys.KeysChangedHere -= SendKeyChange;
-            teamKey.ChangedHere -= SendTeamKeyChange;
-            preferences.ChangedHere -= SendPreferencesChange;
-            sessions.EndedHere -= SendSessionsEnded;
-        }
     }
-
-    /// <summary>A change committed here that pages show is sent to the other replicas.</summary>
-    public Task ApplyAsync(ActivationChanged change)
-    {
-        if (_database.IsPostgreSql && change.IsLocal && change.Changed)
-            Send(new(ReplicaChange.Version, ReplicaChange.ActivationKind, replica.Id, change.UserId, change.ActivationId, change.CodeArrived));
-        return Task.CompletedTask;
-    }
-
-    private void SendKeyChange(string userId) => Send(new(ReplicaChange.Version, ReplicaChange.KeysKind, replica.Id, userId));
-
-    private void SendTeamKeyChange() => Send(new(ReplicaChange.Version, ReplicaChange.TeamKeyKind, replica.Id));
-
-    private void SendPreferencesChange(string userId) => Send(new(ReplicaChange.Version, ReplicaChange.PreferencesKind, replica.Id, userId));
-
-    private void SendSessionsEnded(SessionsEnded ended) =>
-        Send(new(ReplicaChange.Version, ReplicaChange.SessionsEndedKind, replica.Id, ended.UserId, Session: ended.SessionId, Kept: ended.Kept));
-
-    private void Send(ReplicaChange change) => _outgoing.Writer.TryWrite(change);
 
     private async Task SendAsync(CancellationToken stoppingToken)
     {
@@ -131,7 +72,7 @@ public sealed partial class PostgreSqlChangeRelay(
                     await using var command = new NpgsqlCommand("""
                         WITH added AS (INSERT INTO "ChangeFeed" ("Payload") VALUES ($1) RETURNING "Id")
                         SELECT pg_notify($2, "Id"::text || ' ' || $1) FROM added
-                        """, connection) { Parameters = { new() { Value = JsonSerializer.Serialize(next, ReplicaChangeJson.Default.ReplicaChange) }, new() { Value = Channel } } };
+                        """, connection) { Parameters = { new() { Value = next }, new() { Value = Channel } } };
                     await command.ExecuteNonQueryAsync(stoppingToken);
                 }
                 while (_outgoing.Reader.TryRead(out next));
@@ -204,37 +145,9 @@ public sealed partial class PostgreSqlChangeRelay(
         Seen(id);
         if (_handled.Count > 20_000)
             foreach (var old in _handled.Keys.Where(k => k < Interlocked.Read(ref _lastSeen) - 10_000)) _handled.TryRemove(old, out _);
-        ReplicaChange? change;
-        try
-        {
-            change = JsonSerializer.Deserialize(payload, ReplicaChangeJson.Default.ReplicaChange);
-        }
-        catch (JsonException)
-        {
-            change = null;
-        }
-        if (change is null || change.V != ReplicaChange.Version || change.Replica == replica.Id) return;
-        switch (change)
-        {
-            case { Kind: ReplicaChange.ActivationKind, User: { } userId, Activation: { } activationId }:
-                _ = commits.FromOtherReplicaAsync(userId, activationId, change.Code);
-                LogReceived(logger, activationId.ToString("N", CultureInfo.InvariantCulture));
-                break;
-            case { Kind: ReplicaChange.KeysKind, User: { } userId }:
-                wallet.Forget(userId);
-                keys.ChangedElsewhere(userId);
-                break;
-            case { Kind: ReplicaChange.TeamKeyKind }:
-                wallet.Forget(ApiKeys.TeamKeyVault.Account);
-                teamKey.ChangedElsewhere();
-                break;
-            case { Kind: ReplicaChange.PreferencesKind, User: { } userId }:
-                preferences.ChangedElsewhere(userId);
-                break;
-            case { Kind: ReplicaChange.SessionsEndedKind, User: { } userId }:
-                sessions.EndedElsewhere(new SessionsEnded(userId, change.Session, change.Kept));
-                break;
-        }
+        if (ReplicaEnvelope.Read(payload) is not { } change || change.FromReplica == replica.Id) return;
+        bus.Receive(change);
+        if (change is ActivationCommitted committed) LogReceived(logger, committed.ActivationId.ToString("N", CultureInfo.InvariantCulture));
     }
 
     private void Seen(long id)

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OtpWall.Core.Accounts;
+using OtpWall.Core.LiveUpdates;
 
 namespace OtpWall.Dashboard.Components.Account;
 
 /// <summary>
 /// The signed-in person of one open tab (circuit). The tab is signed out the moment its session ends on this server
-/// (signed out in another tab, everywhere, password changed or reset, account disabled: <see cref="SessionRegistry.Ended"/>),
+/// (signed out in another tab, everywhere, password changed or reset, account disabled: <see cref="SessionsEnded"/> on the bus),
 /// when a check finds the session closed by anyone else, and on a short interval when the account changed (disabled,
 /// new security stamp). Signed out, the page it shows sends it to sign-in, and <see cref="SessionCircuitGuard"/> drops
 /// whatever the tab still asks for.
@@ -22,6 +23,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
     private readonly IOptions<IdentityOptions> _identityOptions;
     private readonly IOptions<AccountSecurityOptions> _securityOptions;
     private readonly SessionRegistry _sessions;
+    private readonly IDisposable _ends;
     private volatile bool _ended;
     private string? _endedSessionId;
 
@@ -30,14 +32,15 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> identityOptions,
         IOptions<AccountSecurityOptions> securityOptions,
-        SessionRegistry sessions)
+        SessionRegistry sessions,
+        ChangeBus bus)
         : base(loggerFactory)
     {
         _scopeFactory = scopeFactory;
         _identityOptions = identityOptions;
         _securityOptions = securityOptions;
         _sessions = sessions;
-        _sessions.Ended += OnSessionsEnded;
+        _ends = bus.Subscribe<SessionsEnded>(OnSessionsEnded);
     }
 
     protected override TimeSpan RevalidationInterval => _securityOptions.Value.SessionRevalidationInterval;
@@ -72,7 +75,7 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _sessions.Ended -= OnSessionsEnded;
+        if (disposing) _ends.Dispose();
         base.Dispose(disposing);
     }
 
@@ -81,14 +84,15 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
             ? _sessions.IsOpenAsync(userId, principal.FindFirstValue(SessionRegistry.ClaimType))
             : Task.FromResult(false);
 
-    private void OnSessionsEnded(SessionsEnded ended)
+    private Task OnSessionsEnded(SessionsEnded ended)
     {
         var state = GetAuthenticationStateAsync();
-        if (!state.IsCompletedSuccessfully) return;
+        if (!state.IsCompletedSuccessfully) return Task.CompletedTask;
         var user = state.Result.User;
         if (user.FindFirstValue(_identityOptions.Value.ClaimsIdentity.UserIdClaimType) is { } userId &&
             ended.Covers(userId, user.FindFirstValue(SessionRegistry.ClaimType) ?? ""))
             EndHere();
+        return Task.CompletedTask;
     }
 
     private void EndHere()

@@ -61,7 +61,7 @@ public sealed partial class BuyPage
         _quickPairs = await Preferences.QuickPairsAsync(_userId);
         _confirmQuickBuys = (await Preferences.GetAsync(_userId)).ConfirmQuickBuys;
         _insights = await Insights.GetAsync();
-        Follow<PairInsightsSnapshot>(update => Insights.Refreshed += update, update => Insights.Refreshed -= update, OnInsightsRefreshedAsync);
+        Follow<InsightsRefreshed>(refreshed => OnInsightsRefreshedAsync(refreshed.Snapshot));
         _spending = await Spending.GetStatusAsync(_userId);
         // With both keys allowed, the person's own key is the default while it works; otherwise the team key.
         _payer = await Keys.DefaultPayerAsync(_userId, _spending.Mode);
@@ -80,7 +80,7 @@ public sealed partial class BuyPage
     {
         _walletSubscription?.Dispose();
         var account = PayingKeys.AccountOf(_userId!, _payer);
-        _walletSubscription = Follow<WalletReading>(update => Wallet.NotifyOnChange(account, update), reading => _wallet = reading);
+        _walletSubscription = FollowFor<WalletRead>(account, read => _wallet = read.Reading);
         _wallet = null;
         var stored = await Keys.CurrentAsync(_userId!, _payer);
         _setupProblem = stored.Problem;
