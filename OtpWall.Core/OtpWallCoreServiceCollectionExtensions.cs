@@ -87,6 +87,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<Spending.InstanceCalendar>();
         services.AddSingleton<BuyPreferences>();
+        services.AddSingleton<Wallet.LowBalanceWarnings>();
         services.AddSingleton<Activations.Insights.PairInsightsQuery>();
         services.AddSingleton<Activations.Insights.PairInsights>();
         services.AddMetrics();

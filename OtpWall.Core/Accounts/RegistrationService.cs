@@ -9,12 +9,15 @@ using OtpWall.Core.LiveUpdates;
 namespace OtpWall.Core.Accounts;
 
 /// <summary>Whether someone may register now, and as what.</summary>
-public sealed record RegistrationDecision(bool Allowed, bool BecomesAdministrator, string? Refusal);
+public sealed record RegistrationDecision(bool Allowed, bool BecomesAdministrator, Refusal? Refusal);
 
-/// <summary>The result of a registration: the new user, or what stopped it.</summary>
-public sealed record RegistrationResult(ApplicationUser? User, IReadOnlyList<string> Errors)
+/// <summary>The result of a registration: the new user, or why it was refused.</summary>
+public sealed record RegistrationResult(ApplicationUser? User, Refusal? Refusal)
 {
     public bool Succeeded => User is not null;
+
+    /// <summary>Each reason it was refused (none when it succeeded).</summary>
+    public IReadOnlyList<string> Errors => Refusal?.Reasons ?? [];
 }
 
 /// <summary>
@@ -38,11 +41,11 @@ public sealed class RegistrationService(
         {
             RegistrationPolicy.Open => new RegistrationDecision(true, false, null),
             RegistrationPolicy.Closed => new RegistrationDecision(false, false,
-                "Registration on this dashboard is closed. Ask an administrator if you need an account."),
+                new("Registration on this dashboard is closed. Ask an administrator if you need an account.")),
             _ when string.IsNullOrWhiteSpace(inviteToken) => new RegistrationDecision(false, false,
-                "Registration is by invitation only. Ask an administrator for an invite link."),
+                new("Registration is by invitation only. Ask an administrator for an invite link.")),
             _ when await FindUsableInviteAsync(db, inviteToken, cancellationToken) is null => new RegistrationDecision(false, false,
-                "This invite link has expired or has already been used. Ask an administrator for a new one."),
+                new("This invite link has expired or has already been used. Ask an administrator for a new one.")),
             _ => new RegistrationDecision(true, false, null),
         };
     }
@@ -50,10 +53,10 @@ public sealed class RegistrationService(
     public async Task<RegistrationResult> RegisterAsync(string email, string password, string? inviteToken, CancellationToken cancellationToken = default)
     {
         await using var gate = await gates.EnterAsync(RegistrationGate, TimeSpan.FromSeconds(30), cancellationToken);
-        if (gate is null) return new RegistrationResult(null, ["The dashboard is busy registering other people. Try again in a minute."]);
+        if (gate is null) return new RegistrationResult(null, new Refusal("The dashboard is busy registering other people. Try again in a minute."));
 
         var decision = await DecideAsync(inviteToken, cancellationToken);
-        if (!decision.Allowed) return new RegistrationResult(null, [decision.Refusal!]);
+        if (!decision.Allowed) return new RegistrationResult(null, decision.Refusal);
 
         var user = new ApplicationUser { UserName = email, Email = email, CreatedAt = time.GetUtcNow() };
         var invite = await ClaimInviteAsync(decision, inviteToken, user.Id, cancellationToken);
@@ -64,7 +67,7 @@ public sealed class RegistrationService(
         if (!created.Succeeded)
         {
             if (invite is { } claimed) await ReleaseInviteAsync(claimed, user.Id, cancellationToken);
-            return new RegistrationResult(null, [.. created.Errors.Select(e => e.Description)]);
+            return new RegistrationResult(null, Refusal.FromErrors(created.Errors.Select(e => e.Description)) ?? new Refusal("The account could not be created."));
         }
 
         if (decision.BecomesAdministrator)
@@ -77,7 +80,7 @@ public sealed class RegistrationService(
             decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
         if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
         bus.Publish(new MemberRegistered(user.Id));
-        return new RegistrationResult(user, []);
+        return new RegistrationResult(user, null);
     }
 
     public async Task<RegistrationPolicy> GetPolicyAsync(CancellationToken cancellationToken = default)

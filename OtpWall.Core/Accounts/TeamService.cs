@@ -37,18 +37,18 @@ public sealed class TeamService(
     }
 
     /// <summary>Disables or re-enables a user. Disabling ends every session of theirs at once (and changes their security stamp).</summary>
-    public async Task<string?> SetDisabledAsync(string actingUserId, string userId, bool disabled, CancellationToken cancellationToken = default)
+    public async Task<Refusal?> SetDisabledAsync(string actingUserId, string userId, bool disabled, CancellationToken cancellationToken = default)
     {
         await EnsureAdministratorAsync(actingUserId, cancellationToken);
-        if (userId == actingUserId) return "You cannot disable your own account.";
+        if (userId == actingUserId) return new Refusal("You cannot disable your own account.");
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return "That user no longer exists.";
+        if (user is null) return new Refusal("That user no longer exists.");
         user.IsDisabled = disabled;
         var updated = await users.UpdateAsync(user);
-        if (!updated.Succeeded) return string.Join(" ", updated.Errors.Select(e => e.Description));
+        if (!updated.Succeeded) return Refusal.FromErrors(updated.Errors.Select(e => e.Description));
         if (disabled)
         {
             await users.UpdateSecurityStampAsync(user);
@@ -63,18 +63,18 @@ public sealed class TeamService(
     /// Makes a person an administrator or a member. Nobody changes their own role, so the administrator acting always
     /// remains one and an instance never loses its last administrator this way.
     /// </summary>
-    public async Task<string?> SetAdministratorAsync(string actingUserId, string userId, bool administrator, CancellationToken cancellationToken = default)
+    public async Task<Refusal?> SetAdministratorAsync(string actingUserId, string userId, bool administrator, CancellationToken cancellationToken = default)
     {
         await EnsureAdministratorAsync(actingUserId, cancellationToken);
-        if (userId == actingUserId) return "You cannot change your own role; ask another administrator.";
+        if (userId == actingUserId) return new Refusal("You cannot change your own role; ask another administrator.");
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return "That user no longer exists.";
+        if (user is null) return new Refusal("That user no longer exists.");
         var isAdministrator = await users.IsInRoleAsync(user, TeamRoles.Administrator);
         if (isAdministrator == administrator) return null;
         var changed = administrator ? await users.AddToRoleAsync(user, TeamRoles.Administrator) : await users.RemoveFromRoleAsync(user, TeamRoles.Administrator);
-        if (!changed.Succeeded) return string.Join(" ", changed.Errors.Select(e => e.Description));
+        if (!changed.Succeeded) return Refusal.FromErrors(changed.Errors.Select(e => e.Description));
         // Every administration call checks the role in the database, so it holds at once; the cookie's copy of the role
         // (what the menu shows) is renewed at its next check, within a minute.
         await audit.RecordAsync(AuditActions.RoleChanged, actingUserId,
@@ -86,26 +86,26 @@ public sealed class TeamService(
     /// A link that lets one user choose a new password (they forgot theirs; there is no e-mail here). It works once
     /// and for a day; using it also lifts a lockout. The administrator passes it on like an invite.
     /// </summary>
-    public async Task<string?> CreatePasswordResetCodeAsync(string actingUserId, string userId, CancellationToken cancellationToken = default)
+    public async Task<Outcome<string>> CreatePasswordResetCodeAsync(string actingUserId, string userId, CancellationToken cancellationToken = default)
     {
         await EnsureAdministratorAsync(actingUserId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return null;
+        if (user is null) return Outcome.Refused<string>("That user no longer exists.");
         var code = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
         await audit.RecordAsync(AuditActions.PasswordLinkCreated, actingUserId, "Created a password link for the account.", userId, cancellationToken);
-        return code;
+        return Outcome.Done(code);
     }
 
-    /// <summary>Sets a new password with a code from <see cref="CreatePasswordResetCodeAsync"/>; returns what went wrong, if anything.</summary>
-    public async Task<IReadOnlyList<string>> ResetPasswordAsync(string userId, string code, string newPassword)
+    /// <summary>Sets a new password with a code from <see cref="CreatePasswordResetCodeAsync"/>; refused with what went wrong.</summary>
+    public async Task<Refusal?> ResetPasswordAsync(string userId, string code, string newPassword)
     {
         const string Invalid = "This password link is not valid any more: it was used already or it expired. Ask an administrator for a new one.";
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return [Invalid];
+        if (user is null) return new Refusal(Invalid);
         string token;
         try
         {
@@ -113,16 +113,16 @@ public sealed class TeamService(
         }
         catch (FormatException)
         {
-            return [Invalid];
+            return new Refusal(Invalid);
         }
         var result = await users.ResetPasswordAsync(user, token, newPassword);
         if (!result.Succeeded)
-            return [.. result.Errors.Select(e => e.Code == "InvalidToken" ? Invalid : e.Description)];
+            return Refusal.FromErrors(result.Errors.Select(e => e.Code == "InvalidToken" ? Invalid : e.Description));
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         await sessions.EndAllAsync(userId, "password reset");
         await audit.RecordAsync(AuditActions.PasswordReset, userId, "Chose a new password with a password link; every session ended.");
-        return [];
+        return null;
     }
 
     public async Task<CreatedInvite> CreateInviteAsync(string actingUserId, CancellationToken cancellationToken = default)

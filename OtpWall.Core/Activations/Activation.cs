@@ -130,7 +130,10 @@ public sealed class ActivationPreferences
     /// <summary>Ask before a one-click buy from a favourite or recent chip. Off by default.</summary>
     public bool ConfirmQuickBuys { get; set; }
 
-    /// <summary>Below this balance the app bar's balance turns into a warning; null: never.</summary>
+    /// <summary>
+    /// Below this balance the app bar's balance turns into a warning; null: never. Kept in this row with the person's other
+    /// choices, read and set only through <see cref="Wallet.LowBalanceWarnings"/>.
+    /// </summary>
     public decimal? LowBalanceThreshold { get; set; }
 }
 

@@ -64,13 +64,6 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
     public Task SetConfirmQuickBuysAsync(string userId, bool confirm, CancellationToken cancellationToken = default) =>
         UpdateAsync(userId, p => p.ConfirmQuickBuys = confirm, cancellationToken);
 
-    /// <summary>Sets (or with null, clears) the balance under which the app bar warns. A negative threshold is refused.</summary>
-    public Task SetLowBalanceThresholdAsync(string userId, decimal? threshold, CancellationToken cancellationToken = default)
-    {
-        if (threshold is < 0) throw new ArgumentOutOfRangeException(nameof(threshold), "A low-balance threshold cannot be negative.");
-        return UpdateAsync(userId, p => p.LowBalanceThreshold = threshold, cancellationToken);
-    }
-
     private async Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

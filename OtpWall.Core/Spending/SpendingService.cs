@@ -36,9 +36,9 @@ public sealed record SpendingStatus(KeyMode Mode, BudgetLine? Day, BudgetLine? M
     }
 
     /// <summary>Why a team-key purchase is refused now, or null when it is allowed.</summary>
-    public string? Refusal => Reached is { } line
-        ? $"Your team-key limit for {line.Period} is reached: {Money(line.Spent)} spent of {Money(line.Limit)}. It resets at {ResetText(line)}." +
-          (Mode == KeyMode.Both ? " You can still buy with your own key." : " An administrator can raise it on the Team page.")
+    public Refusal? Refusal => Reached is { } line
+        ? new($"Your team-key limit for {line.Period} is reached: {Money(line.Spent)} spent of {Money(line.Limit)}. It resets at {ResetText(line)}." +
+          (Mode == KeyMode.Both ? " You can still buy with your own key." : " An administrator can raise it on the Team page."))
         : null;
 }
 
@@ -82,11 +82,11 @@ public sealed class SpendingService(
     /// <summary>
     /// Why this member may not buy with <paramref name="payer"/> now (their key mode, a team-key limit reached), or null.
     /// </summary>
-    public async Task<string?> RefusalAsync(string userId, Payer payer, CancellationToken cancellationToken = default)
+    public async Task<Refusal?> RefusalAsync(string userId, Payer payer, CancellationToken cancellationToken = default)
     {
         var policy = await GetPolicyAsync(userId, cancellationToken);
         if (!policy.KeyMode.Allows(payer))
-            return $"An administrator set you to buy with {policy.KeyMode.Describe()} only.";
+            return new Refusal($"An administrator set you to buy with {policy.KeyMode.Describe()} only.");
         return payer == Payer.Team ? (await GetStatusAsync(userId, cancellationToken)).Refusal : null;
     }
 
@@ -103,12 +103,4 @@ public sealed class SpendingService(
             .OrderByDescending(a => a.CreatedAt).Select(a => new LastPrice(a.Price!.Value, a.Currency)).FirstOrDefaultAsync(cancellationToken);
 
     internal sealed record LastPrice(decimal Price, string? Currency);
-
-    /// <summary>The team balance below which members who buy with the team key are warned; null: none.</summary>
-    public async Task<decimal?> LowBalanceThresholdAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.InstanceSettings.AsNoTracking().Where(s => s.Id == Accounts.InstanceSettings.SingletonId)
-            .Select(s => s.TeamLowBalanceThreshold).SingleOrDefaultAsync(cancellationToken);
-    }
 }

@@ -69,7 +69,7 @@ public sealed class TeamKeyService(
         return await db.MemberSpending.AsNoTracking().ToDictionaryAsync(s => s.UserId, cancellationToken);
     }
 
-    public async Task<string?> SetKeyModeAsync(string actingUserId, string userId, KeyMode mode, CancellationToken cancellationToken = default)
+    public async Task<Refusal?> SetKeyModeAsync(string actingUserId, string userId, KeyMode mode, CancellationToken cancellationToken = default)
     {
         var problem = await UpdateAsync(actingUserId, userId, s => s.KeyMode = mode, cancellationToken);
         if (problem is null)
@@ -83,11 +83,11 @@ public sealed class TeamKeyService(
     }
 
     /// <summary>Sets a member's limits as typed (empty: no limit); returns what is wrong with the text, or null when saved.</summary>
-    public async Task<string?> SetLimitsAsync(string actingUserId, string userId, string? daily, string? monthly, CancellationToken cancellationToken = default)
+    public async Task<Refusal?> SetLimitsAsync(string actingUserId, string userId, string? daily, string? monthly, CancellationToken cancellationToken = default)
     {
-        if (!TryParseAmount(daily, out var day)) return "The daily limit " + Amounts.Refusal(daily);
-        if (!TryParseAmount(monthly, out var month)) return "The monthly limit " + Amounts.Refusal(monthly, "50 or 20.00");
-        if (day is { } d && month is { } m && d > m) return "The daily limit cannot be above the monthly limit.";
+        if (!TryParseAmount(daily, out var day)) return new Refusal("The daily limit " + Amounts.Refusal(daily));
+        if (!TryParseAmount(monthly, out var month)) return new Refusal("The monthly limit " + Amounts.Refusal(monthly, "50 or 20.00"));
+        if (day is { } d && month is { } m && d > m) return new Refusal("The daily limit cannot be above the monthly limit.");
         var problem = await UpdateAsync(actingUserId, userId, s => (s.DailyLimit, s.MonthlyLimit) = (day, month), cancellationToken);
         if (problem is null)
             await audit.RecordAsync(AuditActions.BudgetChanged, actingUserId,
@@ -95,28 +95,16 @@ public sealed class TeamKeyService(
         return problem;
     }
 
-    public async Task<string?> SetLowBalanceThresholdAsync(string actingUserId, string? typed, CancellationToken cancellationToken = default)
-    {
-        if (!TryParseAmount(typed, out var threshold)) return Amounts.Refusal(typed);
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        await db.InstanceSettings.ExecuteUpdateAsync(s => s.SetProperty(i => i.TeamLowBalanceThreshold, threshold), cancellationToken);
-        await audit.RecordAsync(AuditActions.LowBalanceThresholdChanged, actingUserId,
-            threshold is { } t ? $"Set the team's low-balance warning to {Amounts.Field(t)}." : "Turned the team's low-balance warning off.",
-            cancellationToken: cancellationToken);
-        return null;
-    }
-
     /// <summary>Reads an amount a person typed (see <see cref="Amounts.TryParse"/>).</summary>
     public static bool TryParseAmount(string? typed, out decimal? amount) => Amounts.TryParse(typed, out amount);
 
     private static string LimitWords(decimal? limit) => limit is { } l ? Amounts.Field(l) : "none";
 
-    private async Task<string?> UpdateAsync(string actingUserId, string userId, Action<MemberSpending> change, CancellationToken cancellationToken)
+    private async Task<Refusal?> UpdateAsync(string actingUserId, string userId, Action<MemberSpending> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await Administrators.EnsureAsync(db, actingUserId, cancellationToken);
-        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return "That user no longer exists.";
+        if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken)) return new Refusal("That user no longer exists.");
         var spending = await db.MemberSpending.FindAsync([userId], cancellationToken);
         if (spending is null) db.MemberSpending.Add(spending = new MemberSpending { UserId = userId });
         change(spending);

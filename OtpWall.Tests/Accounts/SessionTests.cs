@@ -81,7 +81,7 @@ public sealed class SessionTests : DashboardHostTest
                 await AssertOpenAsync(laptopTab);
                 break;
             case "password link":
-                var code = await Host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, memberId);
+                var code = (await Host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, memberId)).Value;
                 using (var stranger = Host.NewSession())
                 using (await stranger.SubmitAsync($"/Account/ResetPassword?user={memberId}&code={code}", "reset-password",
                            new Dictionary<string, string> { ["Input.Password"] = "a reset passphrase here", ["Input.ConfirmPassword"] = "a reset passphrase here" })) { }

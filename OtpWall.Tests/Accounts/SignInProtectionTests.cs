@@ -108,7 +108,7 @@ public sealed class SignInProtectionTests
         for (var attempt = 1; attempt <= 5; attempt++) (await guesser.SignInAsync("forgetful@example.com", $"wrong guess number {attempt}")).Dispose();
         var memberId = await host.UserIdAsync("forgetful@example.com");
 
-        var code = await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, memberId);
+        var code = (await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, memberId)).Value;
         var link = $"/Account/ResetPassword?user={memberId}&code={code}";
         const string NewPassword = "a fresh start passphrase";
         var form = new Dictionary<string, string> { ["Input.Password"] = NewPassword, ["Input.ConfirmPassword"] = NewPassword };
@@ -120,7 +120,7 @@ public sealed class SignInProtectionTests
         using var again = host.NewSession();
         using var reused = await again.SubmitAsync(link, "reset-password", form);
         Assert.Contains("not valid any more", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Null(await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, "no-such-user"));
+        Assert.Equal("That user no longer exists.", (await host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(adminId, "no-such-user")).Refusal?.Message);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => host.Services.GetRequiredService<TeamService>().CreatePasswordResetCodeAsync(memberId, adminId));
     }
 
@@ -132,7 +132,7 @@ public sealed class SignInProtectionTests
 
         var refusal = await host.Services.GetRequiredService<TeamService>().SetDisabledAsync(adminId, adminId, true);
 
-        Assert.Equal("You cannot disable your own account.", refusal);
+        Assert.Equal("You cannot disable your own account.", refusal?.Message);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using OtpWall.Core.Activations;
+using OtpWall.Core.Wallet;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
@@ -179,7 +180,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
             Assert.Equal("true", bar.Find("[data-testid=appbar-balance]").GetAttribute("data-low"));
             Assert.Contains("Your balance is low", bar.Find("[data-testid=appbar-balance]").TextContent, StringComparison.Ordinal);
         });
-        Assert.Equal(5.00m, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
+        Assert.Equal(5.00m, await Services.GetRequiredService<LowBalanceWarnings>().ForPersonAsync(UserId));
         // The sandbox's money is pretend: no top-up link, a way to a fresh balance instead.
         Assert.Empty(wallet.FindAll("[data-testid=wallet-top-up]"));
         Assert.Contains("cannot be topped up", wallet.Find("[data-testid=wallet-sandbox-money]").TextContent, StringComparison.Ordinal);
@@ -196,7 +197,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
     [InlineData("2.505")]
     public async Task AWarningLevelThatIsNotAnAmount_IsRefusedWithASentence_AndTheSavedOneStays(string typed)
     {
-        await Services.GetRequiredService<BuyPreferences>().SetLowBalanceThresholdAsync(UserId, 4.00m);
+        Assert.Null(await Services.GetRequiredService<LowBalanceWarnings>().SetForPersonAsync(UserId, "4.00"));
         var wallet = Render<WalletPage>();
         wallet.WaitForAssertion(() => Assert.Equal("4.00", wallet.Find("input[data-testid=wallet-low-threshold]").GetAttribute("value")));
 
@@ -206,7 +207,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
         wallet.WaitForAssertion(() => Assert.Equal("true", wallet.Find("[data-testid=wallet-low-threshold-saved]").GetAttribute("data-refused")));
         Assert.Equal($"'{typed}' is not an amount: use digits with up to two decimals, like 5 or 2.50. Nothing was changed.",
             wallet.Find("[data-testid=wallet-low-threshold-saved]").TextContent.Trim());
-        Assert.Equal(4.00m, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
+        Assert.Equal(4.00m, await Services.GetRequiredService<LowBalanceWarnings>().ForPersonAsync(UserId));
     }
 
     [Theory]
@@ -223,7 +224,7 @@ public sealed class BuyingWithForesightTests(SandboxServer sandbox) : DashboardP
 
         var amount = ((decimal)expected).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
         wallet.WaitForAssertion(() => Assert.Equal($"Saved: the balance turns into a warning below {amount}.", wallet.Find("[data-testid=wallet-low-threshold-saved]").TextContent.Trim()));
-        Assert.Equal((decimal)expected, (await Services.GetRequiredService<BuyPreferences>().GetAsync(UserId)).LowBalanceThreshold);
+        Assert.Equal((decimal)expected, await Services.GetRequiredService<LowBalanceWarnings>().ForPersonAsync(UserId));
         Assert.True(OtpWall.Core.Spending.TeamKeyService.TryParseAmount(typed, out var onTeam) && onTeam == (decimal)expected);
     }
 

@@ -7,6 +7,7 @@ using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Spending;
+using OtpWall.Core.Wallet;
 using OtpWall.Dashboard.Components.Layout;
 using OtpWall.Dashboard.Components.Pages.Activations;
 using OtpWall.Dashboard.Components.Pages.Buy;
@@ -242,7 +243,7 @@ public sealed class TeamKeyPageTests(SandboxServer sandbox) : DashboardPageConte
     public async Task BelowTheAdministratorsThreshold_EveryoneWhoBuysWithTheTeamKey_SeesAWarningInTheAppBar()
     {
         await SaveTeamKeyAsync(4.00m);
-        Assert.Null(await TeamKeys.SetLowBalanceThresholdAsync(UserId, "5"));
+        Assert.Null(await Services.GetRequiredService<LowBalanceWarnings>().SetForTeamAsync(UserId, "5"));
 
         var ownKeyOnly = Render<TeamBalanceWarning>();
         await TeamKeys.SetKeyModeAsync(UserId, UserId, KeyMode.Team);

@@ -241,7 +241,7 @@ public sealed class TeamKeyTests(SandboxServer sandbox) : TeamKeyTestBase(sandbo
 
         var problem = await Team.SetLimitsAsync(Admin, member, typed, "");
 
-        Assert.Contains("is not an amount", problem, StringComparison.Ordinal);
+        Assert.Contains("is not an amount", problem?.Message, StringComparison.Ordinal);
         Assert.Null((await Core.Get<SpendingService>().GetPolicyAsync(member)).DailyLimit);
     }
 

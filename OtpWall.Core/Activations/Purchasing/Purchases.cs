@@ -69,7 +69,7 @@ public sealed partial class Purchases(
                 : new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
                     ActivationView.From(earlier), "This purchase was already made.");
 
-        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal));
+        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal.Message));
         var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
         if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!));
 
