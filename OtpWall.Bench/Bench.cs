@@ -79,10 +79,10 @@ internal sealed partial class Bench(string app, string sandbox, string? template
 
     /// <summary>
     /// MiB of server memory per open Live activations tab showing 10 numbers: the growth of RSS over many tabs, counted
-    /// from after a few warm-up tabs (kept open), so the one-time cost of the first tabs (the JIT recompiling the code
+    /// from after <paramref name="warmUp"/> tabs (kept open), so the one-time cost of the first tabs (the JIT recompiling the code
     /// paths a tab takes once they are hot) is not charged to every tab.
     /// </summary>
-    public async Task<double> MemoryPerCircuitAsync(int tabs)
+    public async Task<double> MemoryPerCircuitAsync(int tabs, int warmUp)
     {
         using var folder = new TempFolder();
         var data = folder.Path;
@@ -103,7 +103,7 @@ internal sealed partial class Bench(string app, string sandbox, string? template
                 await tab.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
                 await tab.Locator("[data-testid=activation-row]").Nth(9).WaitForAsync();
             }
-            for (var i = 0; i < 5; i++) await OpenTabAsync();
+            for (var i = 0; i < warmUp; i++) await OpenTabAsync();
             await Task.Delay(3000);
             var before = dashboard.RssMiB();
             for (var i = 0; i < tabs; i++) await OpenTabAsync();
