@@ -74,30 +74,6 @@ stage_done "build"
 browser=(dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build --nologo)
 unit=(dotnet test OtpWall.Tests/OtpWall.Tests.csproj --no-build --nologo)
 
-# The Docker image, reproduced without a Docker engine (one more test); then the benchmark harness with small numbers,
-# on that publish (one more test: it must run and print its table; its figures are not judged). Neither depends on the
-# tests, so they start now under Linux's idle scheduling policy (`chrt --idle`): they run only on cores nothing else
-# wants (the journeys leave about a third idle while they wait for pages, SMS and polls) and are preempted the moment a
-# test's thread wakes (at `nice 19` they were not, and the journeys took a fifth longer). Their outcome is read at the end.
-publish_and_bench() {
-  local publish_status=0 bench_status=0
-  OTPWALL_PUBLISH_DIR="$published/app" bash scripts/publish-check.sh >"$logs/publish" 2>&1 || publish_status=1
-  echo "$publish_status" >"$logs/publish.status"
-  if runs bench; then
-    env -u DOTNET_TieredPGO -u DOTNET_GCgen0size OTPWALL_PUBLISH_DIR="$published/app" OTPWALL_BENCH_SANDBOX_DIR=OtpWall.Sandbox/bin/Debug/net10.0 \
-      OTPWALL_BENCH_HARNESS_DIR=OtpWall.Bench/bin/Debug/net10.0 bash scripts/bench.sh --quick >"$logs/bench" 2>&1 \
-      && grep -q '^| Cold start to the sign-in page' "$logs/bench" || bench_status=1
-    echo "$bench_status" >"$logs/bench.status"
-  fi
-}
-if [ "$status" -eq 0 ] && { runs publish || runs bench; }; then
-  publish_and_bench_started=$SECONDS
-  # Their compilers run in their own (low-priority) processes, not in the build's compiler server or MSBuild nodes.
-  chrt --idle 0 env UseSharedCompilation=false MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 \
-    bash -c "$(declare -f publish_and_bench runs); only='$only' published='$published' logs='$logs' publish_and_bench" &
-  publish_and_bench_pid=$!
-fi
-
 if [ "$status" -eq 0 ]; then
   # First the few xUnit tests that compare timings (Category=Timing), with nothing else running.
   if runs unit; then
@@ -149,34 +125,40 @@ if [ "$status" -eq 0 ]; then
 
 fi
 
+# The Docker image, reproduced without a Docker engine (one more test); then the benchmark harness with small numbers,
+# on that publish (one more test: it must run and print its table; its figures are not judged, so it may share the
+# machine with the PostgreSQL pass).
 if [ -n "${postgres:-}" ]; then
-  # The replicas journey first: it mostly waits (for leases, for SMS), then the PostgreSQL pass fills the cores.
+  # The replicas journey first: it mostly waits (for leases, for SMS), and the PostgreSQL pass after it fills the cores
+  # while the publish check and the harness run.
   start postgres bash -c 'env OTPWALL_TEST_POSTGRES="$0" dotnet test OtpWall.BrowserTests/OtpWall.BrowserTests.csproj --no-build --nologo \
       --filter "FullyQualifiedName~ReplicaJourneys"; first=$?
     env OTPWALL_TEST_POSTGRES="$0" "$@" --filter "Database=BothEngines&Database!=SqliteOnly" || exit 1
     exit $first' "$postgres" "${unit[@]}"
 fi
+if runs publish || runs bench; then
+  OTPWALL_PUBLISH_DIR="$published/app" bash scripts/publish-check.sh >"$logs/publish" 2>&1
+  publish_status=$?
+  if runs publish; then one $publish_status; tail -n 20 "$logs/publish"; fi
+fi
+if runs bench; then
+  if env -u DOTNET_TieredPGO -u DOTNET_GCgen0size OTPWALL_PUBLISH_DIR="$published/app" OTPWALL_BENCH_SANDBOX_DIR=OtpWall.Sandbox/bin/Debug/net10.0 \
+    OTPWALL_BENCH_HARNESS_DIR=OtpWall.Bench/bin/Debug/net10.0 bash scripts/bench.sh --quick >"$logs/bench" 2>&1 \
+    && grep -q '^| Cold start to the sign-in page' "$logs/bench"; then
+    one 0
+    echo "bench harness (--quick): ran and printed its table"
+  else
+    one 1
+    echo "bench harness (--quick): FAILED"
+    tail -n 30 "$logs/bench"
+  fi
+fi
 if [ -n "${pids[postgres]:-}" ]; then
-  echo "Replicas journey and PostgreSQL pass:"
+  echo "Replicas journey and PostgreSQL pass (run beside the publish check and the bench harness):"
   finish postgres
 fi
 postgres_stop
-if [ -n "${publish_and_bench_pid:-}" ]; then
-  wait "$publish_and_bench_pid"
-  echo "Publish check and bench harness (started after the build, at the lowest priority): done $((SECONDS - publish_and_bench_started)) s after they started"
-  if runs publish; then one "$(cat "$logs/publish.status" 2>/dev/null || echo 1)"; tail -n 20 "$logs/publish"; fi
-  if runs bench; then
-    if [ "$(cat "$logs/bench.status" 2>/dev/null || echo 1)" -eq 0 ]; then
-      one 0
-      echo "bench harness (--quick): ran and printed its table"
-    else
-      one 1
-      echo "bench harness (--quick): FAILED"
-      tail -n 30 "$logs/bench"
-    fi
-  fi
-fi
-{ runs postgres || runs publish || runs bench; } && stage_done "replicas journey, PostgreSQL pass; then what is left of the publish check and bench"
+{ runs postgres || runs publish || runs bench; } && stage_done "replicas journey, PostgreSQL pass; beside them publish check, bench"
 
 if [ -n "$(ls -A artifacts/browser 2>/dev/null)" ]; then
   echo "Browser test failures: screenshots and HTML in $(pwd)/artifacts/browser"
