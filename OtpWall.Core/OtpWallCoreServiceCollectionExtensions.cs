@@ -107,8 +107,10 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<PostgreSqlChangeRelay>();
         services.AddHostedService(provider =>
         {
-            // The commit point follows other replicas' activation changes from the start (it subscribes when made).
-            provider.GetRequiredService<Activations.Changes.ActivationCommits>();
+            // With PostgreSQL the commit point follows other replicas' activation changes from the start (it subscribes
+            // when made); with SQLite there are no others and nothing is made early.
+            if (provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgreSql)
+                provider.GetRequiredService<Activations.Changes.ActivationCommits>();
             return provider.GetRequiredService<PostgreSqlChangeRelay>();
         });
 

@@ -64,7 +64,15 @@ public sealed class BuyPreferences(IDbContextFactory<OtpWallDbContext> databases
     public Task SetConfirmQuickBuysAsync(string userId, bool confirm, CancellationToken cancellationToken = default) =>
         UpdateAsync(userId, p => p.ConfirmQuickBuys = confirm, cancellationToken);
 
-    private async Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
+    private Task UpdateAsync(string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken) =>
+        UpdateRowAsync(databases, bus, userId, change, cancellationToken);
+
+    /// <summary>
+    /// Changes a person's row of choices (made on first use) and tells their tabs on every replica; the one way it is
+    /// written (the low-balance warning, kept in the same row, goes through here too).
+    /// </summary>
+    internal static async Task UpdateRowAsync(
+        IDbContextFactory<OtpWallDbContext> databases, ChangeBus bus, string userId, Action<ActivationPreferences> change, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var preferences = await db.ActivationPreferences.FindAsync([userId], cancellationToken);

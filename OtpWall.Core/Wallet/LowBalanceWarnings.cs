@@ -23,12 +23,7 @@ public sealed class LowBalanceWarnings(IDbContextFactory<OtpWallDbContext> datab
     public async Task<Refusal?> SetForPersonAsync(string userId, string? typed, CancellationToken cancellationToken = default)
     {
         if (!Amounts.TryParse(typed, out var threshold)) return new Refusal(Amounts.Refusal(typed));
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var preferences = await db.ActivationPreferences.FindAsync([userId], cancellationToken);
-        if (preferences is null) db.ActivationPreferences.Add(preferences = new Activations.ActivationPreferences { UserId = userId });
-        preferences.LowBalanceThreshold = threshold;
-        await db.SaveChangesAsync(cancellationToken);
-        bus.Publish(new PreferencesChanged(userId));
+        await Activations.BuyPreferences.UpdateRowAsync(databases, bus, userId, p => p.LowBalanceThreshold = threshold, cancellationToken);
         return null;
     }
 
