@@ -118,7 +118,11 @@ internal static class DashboardHosting
 
         app.MapStaticAssets();
         // Our Content-Security-Policy already forbids framing (frame-ancestors 'none'): no second policy.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options =>
+        {
+            options.ContentSecurityFrameAncestorsPolicy = null;
+            options.DisableWebSocketCompression = true;
+        });
         app.MapAdditionalIdentityEndpoints();
         app.MapThemeEndpoint();
         app.MapHistoryExport();

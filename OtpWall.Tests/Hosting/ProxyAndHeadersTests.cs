@@ -142,4 +142,24 @@ public sealed class ProxyAndHeadersTests
         Assert.Equal(0, await MaintenanceCommands.ProbeAsync(new Uri(host.RootUri, "healthz").ToString()));
         Assert.Equal(1, await MaintenanceCommands.ProbeAsync($"http://127.0.0.1:{FreePort.Next()}/healthz"));
     }
+
+    [Fact]
+    public async Task APagesLiveConnection_IsNotCompressed_EvenWhenTheBrowserOffersIt()
+    {
+        // Every open tab would keep a compressor and a decompressor (about a third of a MiB) for as long as it is open.
+        await using var host = new DashboardHost();
+        host.StartServer();
+        using var http = new HttpClient { BaseAddress = host.RootUri };
+        using var negotiated = await http.PostAsync("_blazor/negotiate?negotiateVersion=1", null);
+        negotiated.EnsureSuccessStatusCode();
+        var token = System.Text.Json.JsonDocument.Parse(await negotiated.Content.ReadAsStringAsync()).RootElement.GetProperty("connectionToken").GetString();
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.DangerousDeflateOptions = new System.Net.WebSockets.WebSocketDeflateOptions();
+        socket.Options.CollectHttpResponseDetails = true;
+
+        await socket.ConnectAsync(new Uri($"ws://{host.RootUri.Authority}/_blazor?id={token}"), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
+        Assert.DoesNotContain("Sec-WebSocket-Extensions", socket.HttpResponseHeaders!.Keys, StringComparer.OrdinalIgnoreCase);
+    }
 }
