@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces what the Docker image does, without a Docker engine: a Release publish, run with the image's
 # environment as an unprivileged user (when run as root, as in CI) who can write only a temporary data folder.
-# Checks /healthz, the sign-in page, the container probe, JSON logs, a registration that survives a restart,
+# Checks /healthz, the sign-in page, the container probe, JSON logs, a registration that survives a restart, the
+# stylesheets and flags when started from another folder,
 # and backup -> wipe -> restore. Last line: "publish check: passed" (exit 0) or what failed (exit 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,10 +97,12 @@ start
   || fail "signing in after backup, wipe and restore"
 stop
 
-# A systemd unit without WorkingDirectory starts it from /: the stylesheets must still be served, not empty answers.
+# A systemd unit without WorkingDirectory starts it from /: the stylesheets and the flags (beside the binary, not
+# static web assets) must still be served, not empty answers.
 start /
 css=$(get "$base/app.css")
 mud=$(get "$base/_content/MudBlazor/MudBlazor.min.css")
 [ "${#css}" -gt 500 ] && [ "${#mud}" -gt 10000 ] || fail "started from another folder, the stylesheets are empty (${#css} and ${#mud} characters)"
+[[ "$(get "$base/flags/4x3/pk.svg")" == *'<svg'* ]] || fail "started from another folder, the country flags are not served"
 stop
 echo "publish check: passed"

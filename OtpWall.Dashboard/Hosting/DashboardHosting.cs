@@ -113,6 +113,7 @@ internal static class DashboardHosting
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseFlagFiles();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

@@ -121,6 +121,7 @@ public sealed class ProxyAndHeadersTests
     [InlineData("/Account/Login", "gzip")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.css", "br")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.js", "gzip")]
+    [InlineData("/flags/4x3/pk.svg", "br")]
     public async Task PagesAndStaticAssets_AreServedCompressed(string path, string encoding)
     {
         await using var host = new DashboardHost();
@@ -131,6 +132,22 @@ public sealed class ProxyAndHeadersTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
+    }
+
+    [Fact]
+    public async Task ACountrysFlag_IsAnSvgTheBrowserKeepsForAWeek_AndAnUnknownOneIsNotFound()
+    {
+        await using var host = new DashboardHost();
+        using var person = host.NewSession();
+
+        using var flag = await person.GetAsync("/flags/4x3/gb.svg");
+        using var unknown = await person.GetAsync("/flags/4x3/zz.svg");
+
+        Assert.Equal(HttpStatusCode.OK, flag.StatusCode);
+        Assert.Equal("image/svg+xml", flag.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<svg", (await flag.Content.ReadAsStringAsync()).TrimStart(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromDays(7), flag.Headers.CacheControl?.MaxAge);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace OtpWall.Dashboard.Components.Shared;
 
 /// <summary>
-/// Country flags as SVG files (flag-icons, in <c>wwwroot/flags</c>, served compressed): emoji flags show as two letters
+/// Country flags as SVG files (flag-icons, in <c>flag-icons/</c>, served compressed by <see cref="Hosting.FlagFiles"/>): emoji flags show as two letters
 /// on Windows. OTPWALL's countries come with ISO 3166 alpha-2 codes; anything else gets no flag rather than a wrong one.
 /// </summary>
 internal static class Flags
