@@ -25,24 +25,66 @@ internal sealed partial class SandboxAccountRestorer(
     private readonly SemaphoreSlim _saving = new(1, 1);
     private long _saved = -1;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    private readonly TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _needed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the books saved at the last stop are back and every saved key has its account (at once when the
+    /// sandbox is not served here). They are read when first needed, not while the server starts (its first pages need
+    /// no sandbox): every request to the sandbox, and a new sandbox key, waits here.
+    /// </summary>
+    public Task WhenRestoredAsync(CancellationToken cancellationToken)
     {
-        if (!mode.InApp) return;
-        await database.Ready.WaitAsync(cancellationToken);
-        await LoadAsync(cancellationToken);
-        foreach (var userId in await vault.UsersWithKeysAsync(cancellationToken)) Restore((await vault.GetAsync(userId, cancellationToken)).Key);
-        Restore((await team.GetAsync(cancellationToken)).Key);
-        await base.StartAsync(cancellationToken);
+        _needed.TrySetResult();
+        return _restored.Task.WaitAsync(cancellationToken);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (mode.InApp) return base.StartAsync(cancellationToken);
+        _restored.TrySetResult();
+        return Task.CompletedTask;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (mode.InApp) await SaveAsync(CancellationToken.None);
+        // Books that were never read back are not written over with an empty simulator.
+        if (mode.InApp && _restored.Task.IsCompletedSuccessfully) await SaveAsync(CancellationToken.None);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing can change the books before someone needs them: until then there is nothing to read or to save.
+        try
+        {
+            await _needed.Task.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _restored.TrySetCanceled(stoppingToken);
+            return;
+        }
+        try
+        {
+            await database.Ready.WaitAsync(stoppingToken);
+            await LoadAsync(stoppingToken);
+            foreach (var userId in await vault.UsersWithKeysAsync(stoppingToken)) Restore((await vault.GetAsync(userId, stoppingToken)).Key);
+            Restore((await team.GetAsync(stoppingToken)).Key);
+            _restored.TrySetResult();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _restored.TrySetCanceled(stoppingToken);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // As when this ran before the server started: the host logs it and stops.
+            _restored.TrySetException(ex);
+            throw;
+        }
+
         using var timer = new PeriodicTimer(s_saveEvery, time);
         try
         {

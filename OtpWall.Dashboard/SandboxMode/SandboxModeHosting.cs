@@ -27,7 +27,8 @@ internal static class SandboxModeHosting
         // Registered always (a few idle singletons); served and used only when sandbox mode is on.
         services.AddOtpWallSandbox(SandboxModeOptions.SectionName);
         services.AddTransient<SandboxLoopbackHandler>();
-        services.AddHostedService<SandboxAccountRestorer>();
+        services.AddSingleton<SandboxAccountRestorer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SandboxAccountRestorer>());
         services.AddOptions<OtpWallUpstreamOptions>().PostConfigure<UpstreamMode>((options, mode) =>
         {
             if (mode.InApp) options.BaseUrl = new Uri("http://localhost" + SandboxApiPath);
@@ -39,6 +40,13 @@ internal static class SandboxModeHosting
     {
         if (!app.Services.GetRequiredService<UpstreamMode>().InApp) return;
         var open = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxModeOptions>>().Value.OpenControl;
+        // The sandbox's books are read back when first needed: a call to the sandbox waits for them.
+        var books = app.Services.GetRequiredService<SandboxAccountRestorer>();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/sandbox"), sandbox => sandbox.Use(async (context, next) =>
+        {
+            await books.WhenRestoredAsync(context.RequestAborted);
+            await next(context);
+        }));
         app.MapOtpWallSandbox("/sandbox", control =>
         {
             if (!open) control.AddEndpointFilter<SandboxControlGuard>();

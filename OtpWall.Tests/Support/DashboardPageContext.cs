@@ -35,7 +35,11 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton(new UpstreamMode(IsSandbox: true, InApp: sandboxInApp));
         Services.AddOptions<SandboxModeOptions>().Configure(o => o.StartingBalance = 25.00m);
-        if (sandboxInApp) Services.AddSingleton(sandbox.Simulator);
+        if (sandboxInApp)
+        {
+            Services.AddSingleton(sandbox.Simulator);
+            Services.AddSingleton<SandboxAccountRestorer>(); // started in InitializeAsync, as the dashboard's host starts it
+        }
         Services.AddSingleton<SandboxKeyIssuer>();
         Services.AddScoped<Clipboard>();
         _authorization = AddAuthorization();
@@ -54,12 +58,14 @@ public abstract class DashboardPageContext : BunitContext, IAsyncLifetime
         await Services.PrepareOtpWallDatabaseAsync();
         var registered = await Services.GetRequiredService<RegistrationService>().RegisterAsync("person@example.com", "correct horse battery staple", null);
         UserId = registered.User!.Id;
+        if (Services.GetService<SandboxAccountRestorer>() is { } books) await books.StartAsync(CancellationToken.None);
         _authorization.SetAuthorized("person@example.com").SetClaims(new Claim(ClaimTypes.NameIdentifier, UserId));
         Render<MudPopoverProvider>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        if (Services.GetService<SandboxAccountRestorer>() is { } books) await books.StopAsync(CancellationToken.None);
         await base.DisposeAsync();
         await Sandbox.ClearFaultsAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
