@@ -40,13 +40,26 @@ if (Runs("metrics"))
 var sms = Runs("sms") ? await bench.SmsToScreenAsync(quick ? 4 : 40) : [];
 if (Runs("sms")) rows.Add(["SMS to screen (real browser, 2 s interval)", $"median {Stats.Percentile(sms, 50):0.00} s · p95 {Stats.Percentile(sms, 95):0.00} s ({sms.Count} codes)",
     "median ≤ 1.2 s, p95 ≤ 2.2 s", Verdict(Stats.Percentile(sms, 50) <= 1.2 && Stats.Percentile(sms, 95) <= 2.2)]);
-var circuit = Runs("circuit") ? await bench.MemoryPerCircuitAsync(quick ? 4 : 30, warmUp: quick ? 1 : 5) : 0;
-if (Runs("circuit")) rows.Add(["Memory per open /activations tab (10 rows)", $"{circuit:0.00} MiB", "≤ 1.5 MiB", Verdict(circuit <= 1.5)]);
-var (ours, template) = Runs("start") ? await bench.ColdStartAsync(quick ? 1 : 5) : (0, 0);
+if (Runs("circuit"))
+{
+    var (perTab, rss) = await bench.MemoryPerCircuitAsync(quick ? 4 : 30, warmUp: quick ? 4 : 5);
+    rows.Add(["Memory per open /activations tab (10 rows)", $"{perTab:0.00} MiB ({rss:0} MiB RSS with every tab open)", "≤ 1.5 MiB", Verdict(perTab <= 1.5)]);
+}
 if (Runs("start"))
-    rows.Add(double.IsNaN(template) || template <= 0
-        ? ["Cold start to the sign-in page", $"{ours:0.00} s (no template to compare with)", "≤ 1.3 × template", ""]
-        : ["Cold start to the sign-in page", $"{ours:0.00} s (template {template:0.00} s, ×{ours / template:0.00})", "≤ 1.3 × template", Verdict(ours <= 1.3 * template)]);
+{
+    // Seven starts of each, in turn (ours, the template's, ours, …); the median of each and their ratio.
+    foreach (var (sandboxInApp, limit) in new[] { (false, 1.15), (true, 1.3) })
+    {
+        var (ours, template) = await bench.ColdStartAsync(quick ? 1 : 7, sandboxInApp);
+        var what = sandboxInApp ? "Cold start to the sign-in page, in-app sandbox on" : "Cold start to the sign-in page, sandbox off";
+        rows.Add(double.IsNaN(template)
+            ? [what, $"{ours:0.00} s (no template to compare with)", $"≤ {limit:0.00} × template", ""]
+            : [what, $"{ours:0.00} s (template {template:0.00} s, ×{ours / template:0.00})", $"≤ {limit:0.00} × template", Verdict(ours <= limit * template)]);
+    }
+    var (page, templatePage) = await bench.FirstInteractivePageAsync(quick ? 1 : 5);
+    rows.Add(["First interactive page after a restart: Live activations (10 numbers, sign-in cookie kept)",
+        double.IsNaN(templatePage) ? $"{page:0.00} s (no template to compare with)" : $"{page:0.00} s (template's Counter page {templatePage:0.00} s, ×{page / templatePage:0.00})", "—", ""]);
+}
 if (Runs("signin"))
 {
     var signIn = await bench.SignInAsync(quick ? 2 : 12);
