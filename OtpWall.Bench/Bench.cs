@@ -89,16 +89,14 @@ internal sealed partial class Bench(string app, string sandbox, string? template
     {
         using var folder = new TempFolder();
         var data = folder.Path;
-        var (upstream, root) = await StartSandboxAsync();
+        var (upstream, root, email) = await PersonWithTenNumbersAsync(data);
         await using var _ = upstream;
-        IReadOnlyList<(string Email, string UserId)> people;
-        await using (var seeding = await Seeding.OpenAsync(data, root)) people = await seeding.PeopleWithNumbersAsync(1, 10);
         var (dashboard, site) = await StartDashboardAsync(data, root);
         await using (dashboard)
         {
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await LaunchAsync(playwright);
-            var first = await SignInAsync(browser, site, people[0].Email);
+            var first = await SignInAsync(browser, site, email);
             async Task OpenTabAsync()
             {
                 var tab = await first.Context.NewPageAsync();
@@ -157,15 +155,13 @@ internal sealed partial class Bench(string app, string sandbox, string? template
     {
         using var folder = new TempFolder();
         var data = folder.Path;
-        var (upstream, root) = await StartSandboxAsync();
+        var (upstream, root, email) = await PersonWithTenNumbersAsync(data);
         await using var _ = upstream;
-        IReadOnlyList<(string Email, string UserId)> people;
-        await using (var seeding = await Seeding.OpenAsync(data, root)) people = await seeding.PeopleWithNumbersAsync(1, 10);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         string cookies;
         var (signingIn, site) = await StartDashboardAsync(data, root);
-        await using (signingIn) cookies = await (await SignInAsync(browser, site, people[0].Email)).Context.StorageStateAsync();
+        await using (signingIn) cookies = await (await SignInAsync(browser, site, email)).Context.StorageStateAsync();
 
         var (ours, theirs) = (new List<double>(), new List<double>());
         for (var i = 0; i < runs; i++)
@@ -316,6 +312,14 @@ internal sealed partial class Bench(string app, string sandbox, string? template
             await Task.Delay(10);
         }
         throw new TimeoutException("No sign-in page within 60 s.");
+    }
+
+    // The stand-in started, and one person in the data folder with ten open numbers bought from it.
+    private async Task<(Child Upstream, Uri Root, string Email)> PersonWithTenNumbersAsync(string data)
+    {
+        var (upstream, root) = await StartSandboxAsync();
+        await using var seeding = await Seeding.OpenAsync(data, root);
+        return (upstream, root, (await seeding.PeopleWithNumbersAsync(1, 10))[0].Email);
     }
 
     private async Task<(Child, Uri)> StartSandboxAsync()
