@@ -14,8 +14,7 @@ namespace OtpWall.Core.Data;
 /// SQLite database (its migrations are in <c>Data/Migrations</c>, its compiled model in <c>Data/CompiledModel</c>);
 /// <see cref="PostgreSql.PostgreSqlOtpWallDbContext"/> is the same model on PostgreSQL, with migrations of its own.
 /// </summary>
-/// <remarks>Its one constructor takes the options of either engine's context: the factory pools both kinds.</remarks>
-public class OtpWallDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<StoredApiKey> ApiKeys => Set<StoredApiKey>();
 

@@ -171,28 +171,6 @@ public sealed class DatabaseSetupTests(SandboxServer sandbox) : IClassFixture<Sa
         Assert.Contains(message, refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_context_given_back_is_handed_out_again_of_its_engine_and_without_what_it_tracked()
-    {
-        await using var services = NewServices(DashboardHost.NewDataDirectory());
-        await services.PrepareOtpWallDatabaseAsync();
-        DbContextId first;
-        await using (var db = await OpenAsync(services))
-        {
-            first = db.ContextId;
-            db.ApiKeys.Add(new() { UserId = "someone", Ciphertext = "not saved", LastFour = "0000" });
-            Assert.Single(db.ChangeTracker.Entries());
-        }
-
-        await using var again = await OpenAsync(services);
-
-        Assert.Equal(first.InstanceId, again.ContextId.InstanceId);
-        Assert.True(again.ContextId.Lease > first.Lease);
-        Assert.Empty(again.ChangeTracker.Entries());
-        Assert.Equal(TestDatabase.IsPostgreSql ? typeof(PostgreSqlOtpWallDbContext) : typeof(OtpWallDbContext), again.GetType());
-        Assert.Empty(await again.ApiKeys.ToListAsync());
-    }
-
     // Tables, columns with their types, keys, foreign keys and indexes, one line each.
     private static IEnumerable<string> Shape(IModel model) => model.GetEntityTypes().OrderBy(e => e.Name).SelectMany(entity =>
         new[] { $"{entity.Name} -> {entity.GetTableName()}" }

@@ -9,7 +9,7 @@ namespace OtpWall.Core.Data.PostgreSql;
 /// (<c>Data/PostgreSql/Migrations</c>). Beside the shared tables it holds the Data Protection key ring, so that every
 /// replica decrypts what another encrypted, and the poller's lease (created by a migration, read with plain SQL).
 /// </summary>
-public sealed class PostgreSqlOtpWallDbContext(DbContextOptions options) : OtpWallDbContext(options), IDataProtectionKeyContext
+public sealed class PostgreSqlOtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : OtpWallDbContext(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
