@@ -55,18 +55,10 @@ internal sealed partial class SandboxAccountRestorer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Nothing can change the books before someone needs them: until then there is nothing to read or to save.
         try
         {
+            // Nothing can change the books before someone needs them: until then there is nothing to read or to save.
             await _needed.Task.WaitAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            _restored.TrySetCanceled(stoppingToken);
-            return;
-        }
-        try
-        {
             await database.Ready.WaitAsync(stoppingToken);
             await LoadAsync(stoppingToken);
             foreach (var userId in await vault.UsersWithKeysAsync(stoppingToken)) Restore((await vault.GetAsync(userId, stoppingToken)).Key);

@@ -6,7 +6,8 @@ namespace OtpWall.Dashboard.SandboxMode;
 
 internal static class SandboxModeHosting
 {
-    private const string SandboxApiPath = "/sandbox/v1";
+    private const string SandboxPath = "/sandbox";
+    private const string SandboxApiPath = SandboxPath + "/v1";
 
     /// <summary>
     /// With sandbox mode on (the default in Development), the simulator is served at <c>/sandbox</c> and every OTPWALL
@@ -42,12 +43,12 @@ internal static class SandboxModeHosting
         var open = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxModeOptions>>().Value.OpenControl;
         // The sandbox's books are read back when first needed: a call to the sandbox waits for them.
         var books = app.Services.GetRequiredService<SandboxAccountRestorer>();
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/sandbox"), sandbox => sandbox.Use(async (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(SandboxPath), sandbox => sandbox.Use(async (context, next) =>
         {
             await books.WhenRestoredAsync(context.RequestAborted);
             await next(context);
         }));
-        app.MapOtpWallSandbox("/sandbox", control =>
+        app.MapOtpWallSandbox(SandboxPath, control =>
         {
             if (!open) control.AddEndpointFilter<SandboxControlGuard>();
         });

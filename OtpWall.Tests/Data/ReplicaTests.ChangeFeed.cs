@@ -20,12 +20,7 @@ public sealed partial class ReplicaTests
     [PostgreSqlFact]
     public async Task AChangeCommittedOnOneReplica_ReachesTheOthersPagesOnce_AndIsAuditedAndSettledOnlyWhereItWasMade()
     {
-        var (_, userId) = await _a.RegisterAdministratorAsync();
-        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync(5.00m));
-        _a.StartServer();
-        _b.StartServer();
-        await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
-        await _b.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        var userId = await AdministratorWithAKeyOnTwoListeningReplicasAsync();
         var onB = new ConcurrentQueue<ActivationChange>();
         using var pages = _b.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
 
@@ -47,13 +42,8 @@ public sealed partial class ReplicaTests
     [PostgreSqlFact]
     public async Task AReplicaWhoseListeningConnectionDropped_CatchesUpOnWhatItMissed_AndHearsChoicesAndEndedSessionsToo()
     {
-        var (_, userId) = await _a.RegisterAdministratorAsync();
-        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync(5.00m));
-        _a.StartServer();
-        _b.StartServer();
+        var userId = await AdministratorWithAKeyOnTwoListeningReplicasAsync();
         var relayOnB = _b.Services.GetRequiredService<PostgreSqlChangeRelay>();
-        await _a.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
-        await relayOnB.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         var onB = new ConcurrentQueue<ActivationChange>();
         using var pages = _b.Services.GetRequiredService<ChangeBus>().SubscribeFor<ActivationChange>(userId, change => { onB.Enqueue(change); return Task.CompletedTask; });
         var heard = new ConcurrentQueue<ReplicatedChange>();
@@ -96,5 +86,17 @@ public sealed partial class ReplicaTests
     {
         heard.Enqueue(change);
         return Task.CompletedTask;
+    }
+
+    // The first account (an administrator with a sandbox key) registered on A; both replicas serving and listening.
+    private async Task<string> AdministratorWithAKeyOnTwoListeningReplicasAsync()
+    {
+        var (_, userId) = await _a.RegisterAdministratorAsync();
+        await _a.Services.GetRequiredService<ApiKeyVault>().SaveAsync(userId, await sandbox.NewAccountAsync(5.00m));
+        _a.StartServer();
+        _b.StartServer();
+        foreach (var replica in new[] { _a, _b })
+            await replica.Services.GetRequiredService<PostgreSqlChangeRelay>().Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        return userId;
     }
 }
