@@ -76,6 +76,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<BalanceMovements>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<ApiTokens.ApiTokenService>();
         services.AddSingleton<AuditPruner>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditPruner>());
         services.AddSingleton<RegistrationService>();

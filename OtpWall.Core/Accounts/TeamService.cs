@@ -16,7 +16,7 @@ namespace OtpWall.Core.Accounts;
 /// </summary>
 public sealed class TeamService(
     IDbContextFactory<OtpWallDbContext> databases, IServiceScopeFactory scopes, TimeProvider time, IOptions<RegistrationOptions> options,
-    AuditLog audit, SessionRegistry sessions)
+    AuditLog audit, SessionRegistry sessions, ApiTokens.ApiTokenService tokens)
 {
     /// <summary>Whether the person holds the administrator role now (the database's word, not a cookie's).</summary>
     public async Task<bool> IsAdministratorAsync(string userId, CancellationToken cancellationToken = default)
@@ -53,9 +53,10 @@ public sealed class TeamService(
         {
             await users.UpdateSecurityStampAsync(user);
             await sessions.EndAllAsync(userId, "account disabled", cancellationToken: cancellationToken);
+            await tokens.EndAllAsync(userId, "the account was disabled", CancellationToken.None);
         }
         await audit.RecordAsync(disabled ? AuditActions.MemberDisabled : AuditActions.MemberEnabled, actingUserId,
-            disabled ? "Disabled the account; its sessions ended." : "Enabled the account again.", userId, cancellationToken);
+            disabled ? "Disabled the account; its sessions and API tokens ended." : "Enabled the account again.", userId, cancellationToken);
         return null;
     }
 
@@ -121,7 +122,8 @@ public sealed class TeamService(
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         await sessions.EndAllAsync(userId, "password reset");
-        await audit.RecordAsync(AuditActions.PasswordReset, userId, "Chose a new password with a password link; every session ended.");
+        await tokens.EndAllAsync(userId, "the password was reset with a password link");
+        await audit.RecordAsync(AuditActions.PasswordReset, userId, "Chose a new password with a password link; every session and API token ended.");
         return null;
     }
 

@@ -75,6 +75,9 @@ public sealed class Activation
     /// <summary>The paying account's balance just before the purchase was sent ("12.34 USD"), for a purchase whose outcome is unknown.</summary>
     public string? BalanceBefore { get; set; }
 
+    /// <summary>The name of the API token it was bought through; null when bought on the pages.</summary>
+    public string? ApiToken { get; set; }
+
     /// <summary>Why the poller cannot follow it right now (OTPWALL unreachable, the key unreadable); null when all is well.</summary>
     public string? FollowProblem { get; set; }
 

@@ -55,6 +55,29 @@ public sealed class ActivationQueries(IDbContextFactory<OtpWallDbContext> databa
         return row is null ? null : ActivationView.From(row);
     }
 
+    /// <summary>
+    /// One of the person's activations by the id a script holds: the dashboard's own id, or OTPWALL's; null when the
+    /// person has none such (someone else's is as unknown as one that does not exist).
+    /// </summary>
+    public async Task<ActivationView?> FindAsync(string userId, string id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var query = db.Activations.AsNoTracking().Include(a => a.Messages).Where(a => a.UserId == userId);
+        var row = Guid.TryParse(id, out var own)
+            ? await query.SingleOrDefaultAsync(a => a.Id == own, cancellationToken)
+            : await query.Where(a => a.UpstreamId == id).OrderByDescending(a => a.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : ActivationView.From(row);
+    }
+
+    /// <summary>The person's purchase made for the attempt <paramref name="attemptId"/>, if there was one.</summary>
+    public async Task<ActivationView?> ByAttemptAsync(string userId, Guid attemptId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var row = await db.Activations.AsNoTracking().Include(a => a.Messages)
+            .SingleOrDefaultAsync(a => a.UserId == userId && a.PurchaseAttemptId == attemptId, cancellationToken);
+        return row is null ? null : ActivationView.From(row);
+    }
+
     /// <summary>One page of history, newest first, and how many activations match in all.</summary>
     public async Task<(IReadOnlyList<ActivationView> Items, int Total)> HistoryAsync(
         string userId, HistoryFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)

@@ -14,6 +14,9 @@ public sealed partial class OtpWallApiKey : IEquatable<OtpWallApiKey>
     /// <summary>Length of every OTPWALL key.</summary>
     public const int Length = 32;
 
+    /// <summary>The characters a key is made of.</summary>
+    public const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
     private readonly string _value;
 
     private OtpWallApiKey(string value) => _value = value;

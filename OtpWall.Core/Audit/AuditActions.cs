@@ -29,6 +29,8 @@ public static class AuditActions
     public const string KeyModeChanged = "key-mode-changed";
     public const string BudgetChanged = "budget-changed";
     public const string LowBalanceThresholdChanged = "low-balance-threshold-changed";
+    public const string ApiTokenCreated = "api-token-created";
+    public const string ApiTokenRevoked = "api-token-revoked";
     public const string Purchase = "purchase";
     public const string Complete = "complete";
     public const string Cancel = "cancel";
@@ -60,6 +62,8 @@ public static class AuditActions
         ("Keys", TeamKeySaved, "Team key saved"),
         ("Keys", TeamKeyReplaced, "Team key replaced"),
         ("Keys", TeamKeyRemoved, "Team key removed"),
+        ("Keys", ApiTokenCreated, "API token created"),
+        ("Keys", ApiTokenRevoked, "API token revoked"),
         ("Team", InviteCreated, "Invite created"),
         ("Team", InviteUsed, "Invite used"),
         ("Team", InviteRevoked, "Invite revoked"),
@@ -87,7 +91,7 @@ public static class AuditActions
     public static IReadOnlySet<string> Security { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SignIn, SignInFailed, LockedOut, SignOutEverywhere, Registered, PasswordChanged, PasswordLinkCreated, PasswordReset,
-        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, MemberDisabled, MemberEnabled, RoleChanged,
+        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, MemberDisabled, MemberEnabled, RoleChanged,
     };
 
     public static string LabelOf(string action) => All.FirstOrDefault(a => a.Action == action).Label ?? action;

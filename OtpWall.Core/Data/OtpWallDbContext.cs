@@ -6,6 +6,7 @@ using OtpWall.Core.Activations;
 using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Spending;
+using ApiTokenEntity = OtpWall.Core.ApiTokens.ApiToken;
 
 namespace OtpWall.Core.Data;
 
@@ -45,6 +46,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
     public DbSet<Wallet.AccountMovement> AccountMovements => Set<Wallet.AccountMovement>();
 
     public DbSet<SandboxSnapshot> SandboxSnapshots => Set<SandboxSnapshot>();
+
+    public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -106,6 +109,7 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             activation.HasIndex(a => a.CreatedAt);
             activation.HasIndex(a => new { a.Service, a.Country, a.CreatedAt });
             activation.Property(a => a.BalanceBefore).HasMaxLength(48);
+            activation.Property(a => a.ApiToken).HasMaxLength(ApiTokenEntity.NameMaxLength);
             activation.HasOne<ApplicationUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
             activation.HasMany(a => a.Messages).WithOne().HasForeignKey(m => m.ActivationId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -158,6 +162,17 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             movement.Property(m => m.Account).HasMaxLength(450);
             movement.Property(m => m.Refunded).HasPrecision(18, 4);
             movement.HasIndex(m => new { m.Account, m.Id });
+        });
+
+        builder.Entity<ApiTokenEntity>(token =>
+        {
+            token.Property(t => t.Name).HasMaxLength(ApiTokenEntity.NameMaxLength);
+            token.Property(t => t.Hash).HasMaxLength(64);
+            token.Property(t => t.Scope).HasConversion<string>().HasMaxLength(10);
+            token.Property(t => t.LastUsedFrom).HasMaxLength(64);
+            token.HasIndex(t => t.Hash).IsUnique();
+            token.HasIndex(t => t.UserId);
+            token.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<SandboxSnapshot>().Property(s => s.Id).ValueGeneratedNever();

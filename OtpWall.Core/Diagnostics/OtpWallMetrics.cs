@@ -28,6 +28,9 @@ public sealed class OtpWallMetrics : IDisposable
     private readonly Counter<long> _signInFailures;
     private readonly Counter<long> _lockouts;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _apiRequests;
+    private readonly Histogram<double> _apiDuration;
+    private readonly UpDownCounter<long> _apiLongPolls;
     private Func<IEnumerable<(string Status, long Count)>>? _openActivations;
     private Func<(long? DatabaseBytes, long? FreeBytes, long? TotalBytes)>? _storage;
 
@@ -51,6 +54,10 @@ public sealed class OtpWallMetrics : IDisposable
         _signInFailures = _meter.CreateCounter<long>("otpwall.sign_in.failures", description: "Failed sign-ins (wrong password or unknown e-mail).");
         _lockouts = _meter.CreateCounter<long>("otpwall.sign_in.lockouts", description: "Accounts locked after repeated failures.");
         _rateLimited = _meter.CreateCounter<long>("otpwall.rate_limit.rejections", description: "Requests refused by the dashboard's own rate limits, by policy.");
+        _apiRequests = _meter.CreateCounter<long>("otpwall.api.requests", description: "Requests to the team's API (/api/v1) by route and outcome.");
+        _apiDuration = _meter.CreateHistogram("otpwall.api.request.duration", "s",
+            "How long the team's API took to answer, by route and outcome (long polls included).", advice: seconds);
+        _apiLongPolls = _meter.CreateUpDownCounter<long>("otpwall.api.long_polls.waiting", description: "Status requests (?wait=N) waiting for a change now.");
         _meter.CreateObservableGauge("otpwall.activations.open", ObserveOpenActivations, description: "Activations the poller follows, by status.");
         _meter.CreateObservableGauge("otpwall.database.size", () => Storage(s => s.DatabaseBytes), "By", "Size of the database file(s).");
         _meter.CreateObservableGauge("otpwall.data_folder.free", () => Storage(s => s.FreeBytes), "By", "Free space where the data folder is.");
@@ -79,6 +86,18 @@ public sealed class OtpWallMetrics : IDisposable
         _codes.Add(1);
         _smsToScreen.Record(Math.Max(0, sinceRead.TotalSeconds));
     }
+
+    /// <summary><paramref name="route"/>: the method and route pattern; <paramref name="outcome"/>: ok, unauthorized, forbidden, not_found, rate_limited, refused or error.</summary>
+    public void ApiRequest(string route, string outcome, TimeSpan duration)
+    {
+        var tags = new TagList { { "route", route }, { "outcome", outcome } };
+        _apiRequests.Add(1, tags);
+        _apiDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void ApiLongPollStarted() => _apiLongPolls.Add(1);
+
+    public void ApiLongPollEnded() => _apiLongPolls.Add(-1);
 
     public void CircuitOpened() => _circuits.Add(1);
 

@@ -25,6 +25,7 @@ public interface IUserChange : IChange
 [JsonDerivedType(typeof(SessionsEnded), "sessions-ended")]
 [JsonDerivedType(typeof(MemberRegistered), "registered")]
 [JsonDerivedType(typeof(MemberPolicyChanged), "member-policy")]
+[JsonDerivedType(typeof(ApiTokensChanged), "api-tokens")]
 public abstract record ReplicatedChange : IChange
 {
     /// <summary>The replica it came from; null when it was made in this process.</summary>
@@ -56,6 +57,9 @@ public sealed record MemberRegistered(string UserId) : ReplicatedChange, IUserCh
 
 /// <summary>A member's team-key limits or right to use it changed (their app bar follows).</summary>
 public sealed record MemberPolicyChanged(string UserId) : ReplicatedChange, IUserChange;
+
+/// <summary>A person's API tokens were revoked or ended: what a replica trusts of them is dropped.</summary>
+public sealed record ApiTokensChanged(string UserId) : ReplicatedChange, IUserChange;
 
 /// <summary>A replicated change as it travels: the payload's version, the replica it comes from, and the change.</summary>
 internal sealed record ReplicaEnvelope(int V, string Replica, ReplicatedChange Change)

@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using OtpWall.Core;
 using OtpWall.Core.Accounts;
 using OtpWall.Core.Data;
+using OtpWall.Dashboard.Api;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
 using OtpWall.Dashboard.Components.Pages.Audit;
@@ -77,6 +78,7 @@ internal static class DashboardHosting
         // No "Server: Kestrel": what runs behind the address is nobody's business.
         builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
         services.AddAccountRateLimiting();
+        services.AddTeamApi();
         services.AddWebHardening();
         builder.AddDashboardMetrics();
         if (!builder.Environment.IsDevelopment())
@@ -113,6 +115,8 @@ internal static class DashboardHosting
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseTeamApi();
+        app.UseApiReferencePolicy();
         app.UseFlagFiles();
         app.UseRateLimiter();
         app.UseAntiforgery();
@@ -130,6 +134,8 @@ internal static class DashboardHosting
         app.MapAuditExport();
         app.MapUsageExport();
         app.MapHealthEndpoint();
+        app.MapTeamApi();
+        app.MapApiDocumentation();
         app.MapSandboxWhenOn();
         return app;
     }

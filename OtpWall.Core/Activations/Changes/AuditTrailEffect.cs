@@ -17,10 +17,10 @@ public sealed class AuditTrailEffect(AuditLog audit) : IActivationEffect
         return change.Path switch
         {
             ChangePath.Purchase when change.From == ActivationStatus.Buying && change.To == ActivationStatus.OutcomeUnknown =>
-                Record(AuditActions.OutcomeUnknown, a.UserId, $"Tried to buy a {a.ServiceName} number in {a.CountryName} with {PayerWords(a.Payer)}; the outcome is unknown."),
+                Record(AuditActions.OutcomeUnknown, a.UserId, $"Tried to buy a {a.ServiceName} number in {a.CountryName} with {PayerWords(a.Payer)}{Through(a)}; the outcome is unknown."),
             ChangePath.Purchase when change.From == ActivationStatus.Buying && change.To is { } to && to != ActivationStatus.Buying =>
                 Record(AuditActions.Purchase, a.UserId,
-                    $"Bought a {a.ServiceName} number in {a.CountryName} (OTPWALL {a.UpstreamId}){PriceWords(a)} with {PayerWords(a.Payer)}."),
+                    $"Bought a {a.ServiceName} number in {a.CountryName} (OTPWALL {a.UpstreamId}){PriceWords(a)} with {PayerWords(a.Payer)}{Through(a)}."),
             ChangePath.Attach =>
                 Record(AuditActions.Attach, a.UserId, $"Attached OTPWALL activation {a.UpstreamId} to a {a.ServiceName} purchase in {a.CountryName} of unknown outcome."),
             ChangePath.Dismiss => Record(AuditActions.Dismiss, a.UserId, a.Status == ActivationStatus.OutcomeUnknown
@@ -42,6 +42,8 @@ public sealed class AuditTrailEffect(AuditLog audit) : IActivationEffect
         audit.RecordAsync(action, actorId, text, subjectId, CancellationToken.None);
 
     private static string PayerWords(Payer payer) => payer == Payer.Team ? "the team key" : "their own key";
+
+    private static string Through(Activation activation) => activation.ApiToken is { } token ? $" through API token \"{token}\"" : "";
 
     private static string PriceWords(Activation activation) => activation.Price is { } price
         ? $" for {(activation.PriceEstimated ? "about " : "")}{Amounts.Text(price, activation.Currency)}"

@@ -67,7 +67,7 @@ public sealed class BatchPurchases(Purchases purchases)
             BuyResult result;
             try
             {
-                result = await purchases.BuyAsync(userId, Guid.NewGuid(), service, country, payer, cancellationToken);
+                result = await purchases.BuyAsync(userId, Guid.NewGuid(), service, country, payer, cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -19,6 +19,24 @@ public enum BuyRefusal
 
     /// <summary>The paying wallet cannot pay: it needs a top-up.</summary>
     NotEnoughBalance,
+
+    /// <summary>A team-key budget (or the member's right to the team key) refused it before anything was sent.</summary>
+    Limit,
+
+    /// <summary>No key to pay with (none saved, or unreadable).</summary>
+    NoKey,
+
+    /// <summary>Another purchase of this person (or of the team key) is still on its way: nothing was sent.</summary>
+    Busy,
+
+    /// <summary>OTPWALL refused the paying key.</summary>
+    KeyRefused,
+
+    /// <summary>OTPWALL asked us to slow down.</summary>
+    RateLimited,
+
+    /// <summary>OTPWALL refused the request itself (an unknown service or country).</summary>
+    BadRequest,
 }
 
 /// <param name="Refusal">For a refused purchase, why (when it matters for what to do next).</param>

@@ -46,20 +46,22 @@ public sealed partial class Purchases(
     /// user has one purchase in flight at a time, whatever tab it comes from. <paramref name="cancellationToken"/> stops it
     /// only before the purchase is sent: once it has left, it is seen through and recorded whatever happens to the caller.
     /// <paramref name="payer"/> says whose account pays; the member's key mode and team-key limits are checked first.
+    /// <paramref name="apiToken"/> names the API token a script bought through (null on the pages).
     /// </summary>
     public async Task<BuyResult> BuyAsync(
-        string userId, Guid attemptId, Service service, Country country, Payer payer = Payer.Own, CancellationToken cancellationToken = default)
+        string userId, Guid attemptId, Service service, Country country, Payer payer = Payer.Own, string? apiToken = null,
+        CancellationToken cancellationToken = default)
     {
         await using var gate = await gates.TryEnterAsync(PurchaseGate(userId), cancellationToken);
         if (gate is null)
-            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish."));
+            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Another purchase is still in progress for your account. Wait for it to finish.", BuyRefusal.Busy));
         // Inside the gate: the limit is checked with every earlier purchase of this member recorded and priced, so two
         // tabs (even on two replicas) cannot both pass it at once, and a limit is crossed by one purchase at most.
-        return await BuyOnceAsync(userId, attemptId, service, country, payer, cancellationToken);
+        return await BuyOnceAsync(userId, attemptId, service, country, payer, apiToken, cancellationToken);
     }
 
     private async Task<BuyResult> BuyOnceAsync(
-        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
+        string userId, Guid attemptId, Service service, Country country, Payer payer, string? apiToken, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await db.Activations.Include(a => a.Messages)
@@ -69,22 +71,22 @@ public sealed partial class Purchases(
                 : new BuyResult(earlier.Status == ActivationStatus.OutcomeUnknown ? BuyOutcome.OutcomeUnknown : BuyOutcome.Bought,
                     ActivationView.From(earlier), "This purchase was already made.");
 
-        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal.Message));
+        if (await spending.RefusalAsync(userId, payer, cancellationToken) is { } refusal) return Refused("limit", new BuyResult(BuyOutcome.Refused, null, refusal.Message, BuyRefusal.Limit));
         var stored = await keys.CurrentAsync(userId, payer, cancellationToken);
-        if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!));
+        if (stored.Key is not { } key) return Refused("no_key", new BuyResult(BuyOutcome.Refused, null, stored.Problem!, BuyRefusal.NoKey));
 
         var client = clients.Create();
         await using var teamKeyTurn = payer == Payer.Team ? await gates.EnterAsync(TeamKeyGate, options.Value.TeamKeyQueueLimit, cancellationToken) : null;
         if (payer == Payer.Team && teamKeyTurn is null)
-            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute."));
+            return Refused("busy", new BuyResult(BuyOutcome.Refused, null, "Other purchases with the team key are taking long. Nothing was bought; try again in a minute.", BuyRefusal.Busy));
         // The window tells what else moved the account's balance while this purchase measured its price.
         var window = await movements.BeginAsync(PayingKeys.AccountOf(userId, payer), cancellationToken);
-        return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, cancellationToken);
+        return await SendAsync(db, client, key, window, userId, attemptId, service, country, payer, apiToken, cancellationToken);
     }
 
     private async Task<BuyResult> SendAsync(
         OtpWallDbContext db, OtpWallClient client, OtpWallApiKey key, BalanceMovements.PurchaseWindow window,
-        string userId, Guid attemptId, Service service, Country country, Payer payer, CancellationToken cancellationToken)
+        string userId, Guid attemptId, Service service, Country country, Payer payer, string? apiToken, CancellationToken cancellationToken)
     {
         // Written first, as "Buying…", and shown in every open tab: whatever happens from here on (a slow OTPWALL, the
         // person leaving the page, a crash), they see it.
@@ -94,7 +96,7 @@ public sealed partial class Purchases(
             Id = Guid.NewGuid(), UserId = userId, PurchaseAttemptId = attemptId,
             Service = service.Code, ServiceName = service.Name, Country = country.Code, CountryName = country.Name,
             Status = ActivationStatus.Buying, KeyFingerprint = key.Fingerprint, Payer = payer,
-            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime,
+            CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.Lifetime, ApiToken = apiToken,
         };
         db.Activations.Add(activation);
         await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Purchase));
@@ -107,7 +109,8 @@ public sealed partial class Purchases(
         catch (Exception ex) when (ex is OtpWallBadKeyException or OtpWallRateLimitedException)
         {
             await ForgetAsync(db, activation);
-            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message));
+            return Refused(Diagnostics.OtpWallMetrics.OutcomeOf(ex), new BuyResult(BuyOutcome.Refused, null, ex.Message,
+                ex is OtpWallBadKeyException ? BuyRefusal.KeyRefused : BuyRefusal.RateLimited));
         }
         catch (OtpWallException)
         {
@@ -152,6 +155,9 @@ public sealed partial class Purchases(
             {
                 OtpWallBadRequestException { NoNumbers: true } => BuyRefusal.NoNumbers,
                 OtpWallInsufficientBalanceException => BuyRefusal.NotEnoughBalance,
+                OtpWallBadKeyException => BuyRefusal.KeyRefused,
+                OtpWallRateLimitedException => BuyRefusal.RateLimited,
+                OtpWallBadRequestException => BuyRefusal.BadRequest,
                 _ => BuyRefusal.Other,
             };
             if (refusal == BuyRefusal.NoNumbers) await insights.RecordNoNumbersAsync(service.Code, country.Code, CancellationToken.None);

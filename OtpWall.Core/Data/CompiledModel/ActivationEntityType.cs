@@ -22,7 +22,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Activations.Activation",
                 typeof(Activation),
                 baseEntityType,
-                propertyCount: 28,
+                propertyCount: 29,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 5,
@@ -36,6 +36,14 @@ namespace OtpWall.Core.Data.CompiledModel
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            var apiToken = runtimeEntityType.AddProperty(
+                "ApiToken",
+                typeof(string),
+                propertyInfo: typeof(Activation).GetProperty("ApiToken", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Activation).GetField("<ApiToken>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 60);
 
             var autoCancelled = runtimeEntityType.AddProperty(
                 "AutoCancelled",

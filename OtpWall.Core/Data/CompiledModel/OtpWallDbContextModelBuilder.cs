@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2ea7470c-20c9-42e2-8674-19e036a27de6"), entityTypeCount: 22)
+            : base(skipDetectChanges: false, modelId: new Guid("8ff699d0-b9b7-47b7-979d-feaa5ba7335f"), entityTypeCount: 23)
         {
         }
 
@@ -35,6 +35,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var retiredApiKey = RetiredApiKeyEntityType.Create(this);
             var storedApiKey = StoredApiKeyEntityType.Create(this);
             var teamApiKey = TeamApiKeyEntityType.Create(this);
+            var apiToken = ApiTokenEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
             var sandboxSnapshot = SandboxSnapshotEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
@@ -53,6 +54,7 @@ namespace OtpWall.Core.Data.CompiledModel
             FavouritePairEntityType.CreateForeignKey1(favouritePair, applicationUser);
             RetiredApiKeyEntityType.CreateForeignKey1(retiredApiKey, applicationUser);
             StoredApiKeyEntityType.CreateForeignKey1(storedApiKey, applicationUser);
+            ApiTokenEntityType.CreateForeignKey1(apiToken, applicationUser);
             MemberSpendingEntityType.CreateForeignKey1(memberSpending, applicationUser);
 
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -73,6 +75,7 @@ namespace OtpWall.Core.Data.CompiledModel
             RetiredApiKeyEntityType.CreateAnnotations(retiredApiKey);
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
+            ApiTokenEntityType.CreateAnnotations(apiToken);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             SandboxSnapshotEntityType.CreateAnnotations(sandboxSnapshot);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);

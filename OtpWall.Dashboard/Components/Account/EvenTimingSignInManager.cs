@@ -22,6 +22,7 @@ public sealed class EvenTimingSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<ApplicationUser> confirmation,
     SessionRegistry sessions,
+    OtpWall.Core.ApiTokens.ApiTokenService tokens,
     AuditLog audit,
     OtpWall.Core.Diagnostics.OtpWallMetrics metrics,
     IOptions<PasswordHasherOptions> hashing,
@@ -115,6 +116,7 @@ public sealed class EvenTimingSignInManager(
     public async Task SignOutEverywhereAsync(ApplicationUser user)
     {
         var ended = await sessions.EndAllAsync(user.Id, "signed out everywhere");
+        await tokens.EndAllAsync(user.Id, "signed out everywhere");
         // A new stamp, too: a cookie from before sessions existed (or one copied elsewhere) stops at its next check.
         await UserManager.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(AuditActions.SignOutEverywhere, user.Id, $"Signed out everywhere: {ended} session{(ended == 1 ? "" : "s")} ended.");
