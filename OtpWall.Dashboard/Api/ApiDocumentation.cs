@@ -12,7 +12,8 @@ public static class ApiDocumentation
 {
     public const string DocumentPath = "/api/v1/openapi.json";
 
-    public const string ReferencePath = "/api/reference";
+    /// <summary>The reference page (Scalar serves it at this path with a trailing slash).</summary>
+    public const string ReferencePath = "/api/reference/";
 
     private const string SchemeName = "token";
 
@@ -38,7 +39,7 @@ public static class ApiDocumentation
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    Description = "A personal API token: Authorization: Bearer <token>.",
+                    Description = "A personal API token (Account & security › API tokens), sent as the header Authorization: Bearer followed by the token.",
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] }];
                 return Task.CompletedTask;
@@ -48,11 +49,12 @@ public static class ApiDocumentation
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/api/{documentName}/openapi.json");
-        endpoints.MapScalarApiReference(ReferencePath, options => options
+        endpoints.MapScalarApiReference(ReferencePath.TrimEnd('/'), options => options
             .WithTitle("OTPWALL Dashboard API")
             .WithOpenApiRoutePattern(DocumentPath)
             .AddPreferredSecuritySchemes([SchemeName])
             .DisableDefaultFonts()
+            .HideDeveloperTools()
             .DisableTelemetry()
             .DisableAgent()
             .DisableMcp()
@@ -62,7 +64,7 @@ public static class ApiDocumentation
 
     /// <summary>The reference page's scripts carry a nonce Scalar makes per request: our policy allows that one.</summary>
     public static IApplicationBuilder UseApiReferencePolicy(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(ReferencePath, StringComparison.OrdinalIgnoreCase), branch => branch.Use((context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(ReferencePath.TrimEnd('/'), StringComparison.OrdinalIgnoreCase), branch => branch.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
             {

@@ -99,7 +99,9 @@ public static class ApiV1Endpoints
             .Produces<ErrorAnswer>(StatusCodes.Status502BadGateway);
 
         // Anything else under /api/v1 is OTPWALL's "no such endpoint", in JSON (never the dashboard's HTML page).
-        endpoints.Map(Prefix + "/{**rest}", () => Error(StatusCodes.Status404NotFound, "not_found", "No such endpoint.")).ExcludeFromDescription();
+        // Tried last: the OpenAPI document (/api/{documentName}/openapi.json) is more specific, though its route is less literal.
+        endpoints.Map(Prefix + "/{**rest}", () => Error(StatusCodes.Status404NotFound, "not_found", "No such endpoint."))
+            .WithOrder(1_000).ExcludeFromDescription();
         return endpoints;
     }
 

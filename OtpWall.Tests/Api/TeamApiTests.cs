@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OtpWall.Core.ApiKeys;
 using OtpWall.Core.ApiTokens;
+using OtpWall.Core.Spending;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Data;
 using OtpWall.Sandbox;
@@ -196,6 +199,50 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         // The poller's own reads (one per its interval, whoever asks) are all OTPWALL saw meanwhile.
         Assert.True(Reads() - before <= 1 + (long)(elapsed.TotalSeconds / 2), $"{Reads() - before} reads of OTPWALL during 15 API reads in {elapsed}.");
     }
+
+    [Fact]
+    public async Task TwoMembersScripts_OnTheTeamKey_AtOnceOverASlowLink_NeverSpendPastTheirBudgets()
+    {
+        var teamKeys = team.Host.Services.GetRequiredService<TeamKeyService>();
+        var teamKey = team.Sandbox.CreateAccount(null, 20m, null).Key;
+        Assert.True((await teamKeys.SaveAsync(team.AdminId, teamKey)).Saved);
+        var price = Price("telegram", "PK");
+        var members = new[] { await team.PersonAsync(withKey: false), await team.PersonAsync(withKey: false) };
+        foreach (var member in members)
+        {
+            Assert.Null(await teamKeys.SetKeyModeAsync(team.AdminId, member.Id, KeyMode.Team));
+            Assert.Null(await teamKeys.SetLimitsAsync(team.AdminId, member.Id, price.ToString(CultureInfo.InvariantCulture), null));
+        }
+        var scripts = await Task.WhenAll(members.Select(m => team.ClientAsync(m.Id)));
+        var (_, teamBalance, _) = await scripts[0].GetAsync("balance");
+        Assert.Equal(20.00m, teamBalance!["balance"]!.GetValue<decimal>());
+        var faults = team.Host.Services.GetRequiredService<SandboxFaults>();
+        faults.Set(new SandboxFaultSettings { LatencyMs = 200 });
+        try
+        {
+            // Each member's script buys twice at once, both members at the same time: one purchase each fits the budget.
+            var answers = await Task.WhenAll(scripts.SelectMany(s => new[] { s.BuyAsync(idempotencyKey: "a"), s.BuyAsync(idempotencyKey: "b") }));
+            var afterwards = await Task.WhenAll(scripts.Select(s => s.BuyAsync(idempotencyKey: "c")));
+
+            Assert.Equal(2, answers.Count(a => a.Status == 200));
+            Assert.All(answers.Where(a => a.Status != 200), a => Assert.Contains(a.Body!["error"]!.GetValue<string>(), RefusedOnBudget));
+            Assert.All(afterwards, a =>
+            {
+                Assert.Equal(402, a.Status);
+                Assert.Equal("limit_reached", a.Body!["error"]!.GetValue<string>());
+            });
+            foreach (var member in members) Assert.Equal(1, await ActivationCountAsync(member.Id));
+            Assert.Equal(20m - 2 * price, team.Sandbox.GetBalance(teamKey).Balance);
+        }
+        finally
+        {
+            faults.Set(SandboxFaultSettings.None);
+            foreach (var script in scripts) script.Dispose();
+            await teamKeys.RemoveAsync(team.AdminId);
+        }
+    }
+
+    private static readonly string[] RefusedOnBudget = ["purchase_in_progress", "limit_reached"];
 
     private static decimal Price(string service, string country) => SandboxCatalogue.Price(
         SandboxCatalogue.Services.Single(s => s.Code == service), SandboxCatalogue.Countries.Single(c => c.Code == country));
