@@ -117,3 +117,13 @@ public sealed class TeamApiHost : IAsyncLifetime
 
     public sealed record Person(string Id, string Email, BrowserlessSession Session, string? Key);
 }
+
+public static class TeamApiHostExtensions
+{
+    /// <summary>OTPWALL's id of the person's latest purchase.</summary>
+    public static string GetUpstreamIdOf(this IServiceProvider services, string userId)
+    {
+        using var db = services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWall.Core.Data.OtpWallDbContext>>().CreateDbContext();
+        return db.Activations.Where(a => a.UserId == userId && a.UpstreamId != null).OrderByDescending(a => a.CreatedAt).Select(a => a.UpstreamId!).First();
+    }
+}

@@ -113,6 +113,34 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
         Assert.False((await registration.DecideAsync(token)).Allowed);
     }
 
+    [Fact]
+    public async Task AMembersApiToken_ShowsOnTeamWithoutItsValue_AndRevokingIt_AsksFirst_ThenRefusesIt()
+    {
+        await RegisterMemberAsync();
+        var member = (await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").Id;
+        var tokens = Services.GetRequiredService<OtpWall.Core.ApiTokens.ApiTokenService>();
+        var created = (await tokens.CreateAsync(member, "price watcher", OtpWall.Core.ApiTokens.ApiTokenLifetime.Year, OtpWall.Core.ApiTokens.ApiTokenScope.Read)).Value!;
+        var dialogs = Render<MudDialogProvider>();
+        var cut = Render<TeamPage>();
+
+        var row = cut.WaitForElement("[data-testid=token-row][data-name='price watcher']");
+        Assert.Contains("member@example.com", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("read-only", row.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Value, cut.Markup, StringComparison.Ordinal);
+
+        await cut.StartClick("[data-name='price watcher'] [data-testid=token-revoke]");
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke \"price watcher\"?", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.Find("[data-testid=confirm-no]").ClickAsync(new());
+        Assert.NotNull(await tokens.AuthenticateAsync(created.Value));
+
+        await cut.StartClick("[data-name='price watcher'] [data-testid=token-revoke]");
+        dialogs.WaitForAssertion(() => dialogs.Find("[data-testid=confirm-yes]"));
+        await dialogs.Find("[data-testid=confirm-yes]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=token-row]")));
+        Assert.Null(await tokens.AuthenticateAsync(created.Value));
+    }
+
     private async Task RegisterMemberAsync()
     {
         var registration = Services.GetRequiredService<RegistrationService>();
