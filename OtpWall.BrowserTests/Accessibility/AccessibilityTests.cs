@@ -15,6 +15,7 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
     [
         "activations", "buy", "history", "wallet", "settings/api-key", "no-such-page",
         "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator", "account/activity",
+        "account/tokens",
     ];
 
     private static readonly string[] SignedInPages = [.. MemberPages, "admin/team", "team/usage", "team/audit"];
@@ -41,6 +42,11 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         await Expect(row.GetByTestId("activation-code")).ToBeVisibleAsync();
 
         await admin.CreateInviteLinkAsync();
+        // ...an API token (listed on its page and on Team)...
+        await admin.Page.GotoAsync(new Uri(Site.BaseUrl, "account/tokens").ToString());
+        await admin.Page.GetByTestId("token-name").FillAsync($"audit bot {theme}");
+        await admin.Page.GetByTestId("token-create").ClickAsync();
+        await Expect(admin.Page.GetByTestId("token-value")).ToBeVisibleAsync();
         // ...and a team key they buy with, under a daily limit, its balance below the warning threshold.
         var teamKey = Guid.NewGuid().ToString("N");
         (await Site.Control.PostAsJsonAsync("keys", new { key = teamKey, balance = 20.00m, currency = "USD" })).EnsureSuccessStatusCode();
