@@ -387,5 +387,5 @@ internal sealed partial class Bench(string app, string sandbox, string? template
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 
-    private sealed record StatsAnswer(Dictionary<string, long> ByPath, Dictionary<int, long> StatusReadIntervals);
+    private sealed record StatsAnswer(Dictionary<string, long> ByPath, Dictionary<int, long> StatusReadIntervals, Dictionary<string, long> FirstSmsAnswers);
 }

@@ -8,7 +8,7 @@ var quick = options.ContainsKey("quick");
 var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
     options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
 var rows = new List<string[]>();
-var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, insights, metrics, bytes
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, insights, metrics, api, bytes
 bool Runs(string part) => only is null || only.Split(',').Contains(part);
 
 var polled = new Dictionary<(int N, int Keys, int Latency), PollResult>();
@@ -85,6 +85,22 @@ if (Runs("insights"))
     rows.Add([$"Pair insights on Buy, 30 services × 36 countries ({page.Pairs:N0} pairs, {page.Activations:N0} purchases in 30 days): every line of a page",
         $"p50 {page.P50:0.00} ms · p95 {page.P95:0.00} ms · slowest {page.Max:0.00} ms (background refresh: p50 {page.RefreshP50:0} ms, slowest {page.RefreshMax:0} ms)",
         "< 100 ms", Verdict(page.Max < 100)]);
+}
+if (Runs("api"))
+{
+    // 200 scripts, each asking its own number's status every 200 ms, beside 1,000 open numbers; the same without scripts.
+    var (people, open) = quick ? (20, 100) : (200, 1000);
+    var without = await bench.ScriptStatusLoadAsync(people, open, scripts: false);
+    var with = await bench.ScriptStatusLoadAsync(people, open, scripts: true);
+    var ratio = with.UpstreamReadsPerSecond / without.UpstreamReadsPerSecond;
+    rows.Add([$"{people} scripts asking their number's status every 200 ms through /api/v1, beside {open:N0} open numbers: OTPWALL status reads, with → without scripts",
+        $"{with.UpstreamReadsPerSecond:0.0} → {without.UpstreamReadsPerSecond:0.0} reads/s (×{ratio:0.00})", "≤ 1.05 ×", Verdict(ratio <= 1.05)]);
+    rows.Add(["Same: the scripts' status answers", $"p50 {with.P50Ms:0.0} ms · p99 {with.P99Ms:0.0} ms ({with.Answers:N0} answers, {with.Failures} not 200)",
+        "p99 ≤ 20 ms", Verdict(with.P99Ms <= 20 && with.Failures == 0)]);
+    rows.Add(["Same: dashboard CPU, with → without scripts", $"{with.CpuShare:P0} → {without.CpuShare:P0} of one core", "< 50 % of one core", Verdict(with.CpuShare < 0.5)]);
+    var waits = await bench.LongPollAsync(quick ? 4 : 40);
+    rows.Add(["Long poll (?wait=30): from the poller finding the SMS to the script's answer",
+        $"p50 {Stats.Percentile(waits, 50):0} ms · p95 {Stats.Percentile(waits, 95):0} ms ({waits.Count} codes)", "p95 ≤ 100 ms", Verdict(Stats.Percentile(waits, 95) <= 100)]);
 }
 var bytes = Runs("bytes") ? await bench.FirstPageBytesAsync() : 0;
 if (Runs("bytes")) rows.Add(["First page (sign-in) bytes over the wire", $"{bytes / 1024.0:0} KiB (compressed, HTML + CSS + JS)", "—", ""]);

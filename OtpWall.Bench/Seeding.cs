@@ -70,6 +70,30 @@ internal sealed class Seeding : IAsyncDisposable
         return made;
     }
 
+    /// <summary>For each person: a personal API token (buy and manage) and the dashboard's id of one of their open numbers, with OTPWALL's.</summary>
+    public async Task<IReadOnlyList<(string Token, Guid ActivationId, string UpstreamId)>> ScriptsAsync(IEnumerable<string> userIds)
+    {
+        var tokens = _services.GetRequiredService<OtpWall.Core.ApiTokens.ApiTokenService>();
+        await using var db = await _services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        var scripts = new List<(string, Guid, string)>();
+        foreach (var userId in userIds)
+        {
+            var created = (await tokens.CreateAsync(userId, "bench script", OtpWall.Core.ApiTokens.ApiTokenLifetime.Days30, OtpWall.Core.ApiTokens.ApiTokenScope.Buy)).Value
+                ?? throw new InvalidOperationException("A token could not be created.");
+            var activation = db.Activations.Where(a => a.UserId == userId && a.UpstreamId != null).OrderBy(a => a.CreatedAt).Select(a => new { a.Id, a.UpstreamId }).First();
+            scripts.Add((created.Value, activation.Id, activation.UpstreamId!));
+        }
+        return scripts;
+    }
+
+    /// <summary>The person's open numbers: the dashboard's id and OTPWALL's.</summary>
+    public async Task<List<(Guid Id, string UpstreamId)>> OpenNumbersAsync(string userId)
+    {
+        await using var db = await _services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        return [.. db.Activations.Where(a => a.UserId == userId && a.UpstreamId != null).OrderBy(a => a.CreatedAt).Select(a => new { a.Id, a.UpstreamId })
+            .AsEnumerable().Select(a => (a.Id, a.UpstreamId!))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

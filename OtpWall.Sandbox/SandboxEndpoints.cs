@@ -26,7 +26,7 @@ public static class SandboxEndpoints
         var api = endpoints.MapGroup(prefix + "/v1")
             .AddEndpointFilter(new SandboxApiFilter(prefix + "/v1", simulator, faults, stats, services.GetRequiredService<TimeProvider>()))
             .ExcludeFromDescription();
-        MapApi(api, simulator, faults);
+        MapApi(api, simulator, faults, stats, services.GetRequiredService<TimeProvider>());
         endpoints.Map(prefix + "/v1/{**rest}", () => SandboxJson.Error(404, "not_found", "No such endpoint."));
 
         var control = endpoints.MapGroup(prefix + "/control")
@@ -41,7 +41,7 @@ public static class SandboxEndpoints
         return endpoints;
     }
 
-    private static void MapApi(RouteGroupBuilder api, SandboxSimulator simulator, SandboxFaults faults)
+    private static void MapApi(RouteGroupBuilder api, SandboxSimulator simulator, SandboxFaults faults, SandboxStats stats, TimeProvider time)
     {
         api.MapGet("/balance", (HttpContext http) =>
         {
@@ -57,7 +57,11 @@ public static class SandboxEndpoints
         });
 
         api.MapGet("/activation/{id}/status", (HttpContext http, string id) =>
-            SandboxJson.Activation(simulator.GetActivation(KeyOf(http), id), faults.Current, withNumber: false, withSms: true));
+        {
+            var activation = simulator.GetActivation(KeyOf(http), id);
+            if (activation.LatestSms is not null) stats.SmsAnswered(activation.Id, time.GetUtcNow());
+            return SandboxJson.Activation(activation, faults.Current, withNumber: false, withSms: true);
+        });
 
         api.MapPost("/activation/{id}/status", async (HttpContext http, string id) =>
         {

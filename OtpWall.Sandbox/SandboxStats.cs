@@ -16,6 +16,7 @@ public sealed class SandboxStats
     private readonly Dictionary<string, long> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastStatusRead = new(StringComparer.Ordinal);
     private readonly SortedDictionary<int, long> _statusReadIntervals = [];
+    private readonly Dictionary<string, long> _firstSmsAnswers = new(StringComparer.Ordinal);
     private long _total;
 
     /// <summary>How <c>GET /sandbox/control/stats</c> names a key: the first 12 hex digits of its SHA-256.</summary>
@@ -32,11 +33,20 @@ public sealed class SandboxStats
         }
     }
 
+    /// <summary>
+    /// A status read answered activation <paramref name="id"/> with an SMS: the first such moment is kept (Unix
+    /// milliseconds): when a poller found the code, as the provider saw it (benchmarks measure from it).
+    /// </summary>
+    public void SmsAnswered(string id, DateTimeOffset at)
+    {
+        lock (_gate) _firstSmsAnswers.TryAdd(id, at.ToUnixTimeMilliseconds());
+    }
+
     public SandboxStatsView Read()
     {
         lock (_gate)
             return new SandboxStatsView(_total, new SortedDictionary<string, long>(_byPath), new SortedDictionary<string, long>(_byKey),
-                new SortedDictionary<int, long>(_statusReadIntervals));
+                new SortedDictionary<int, long>(_statusReadIntervals), new SortedDictionary<string, long>(_firstSmsAnswers));
     }
 
     public void Reset()
@@ -48,6 +58,7 @@ public sealed class SandboxStats
             _byKey.Clear();
             _lastStatusRead.Clear();
             _statusReadIntervals.Clear();
+            _firstSmsAnswers.Clear();
         }
     }
 
@@ -69,7 +80,9 @@ public sealed class SandboxStats
 /// <summary>
 /// The JSON of <c>GET /sandbox/control/stats</c>: <c>total</c>, <c>byPath</c> (<c>"GET /balance"</c>), <c>byKey</c>, and
 /// <c>statusReadIntervals</c>: how many times two reads of one activation's status were this many milliseconds apart
-/// (rounded up to 10 ms).
+/// (rounded up to 10 ms); <c>firstSmsAnswers</c>: per activation, when a status read first answered it with an SMS
+/// (Unix milliseconds).
 /// </summary>
 public sealed record SandboxStatsView(
-    long Total, IReadOnlyDictionary<string, long> ByPath, IReadOnlyDictionary<string, long> ByKey, IReadOnlyDictionary<int, long> StatusReadIntervals);
+    long Total, IReadOnlyDictionary<string, long> ByPath, IReadOnlyDictionary<string, long> ByKey, IReadOnlyDictionary<int, long> StatusReadIntervals,
+    IReadOnlyDictionary<string, long> FirstSmsAnswers);
