@@ -151,7 +151,7 @@ public sealed class PairInsightsTests(SandboxServer sandbox) : IClassFixture<San
 
         var refused = await _core.Get<Purchases>().BuyAsync(userId, Guid.NewGuid(), new Service("nosuchservice", "Nope"), new Country("PK", "Pakistan"));
 
-        Assert.Equal((BuyOutcome.Refused, BuyRefusal.Other), (refused.Outcome, refused.Refusal));
+        Assert.Equal((BuyOutcome.Refused, BuyRefusal.BadRequest), (refused.Outcome, refused.Refusal));
         Assert.Null((await _core.Get<PairInsightsQuery>().ReadAsync()).For("nosuchservice", "PK"));
     }
 

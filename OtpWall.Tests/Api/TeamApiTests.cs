@@ -45,7 +45,7 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
 
         // A long poll started before the SMS answers once the poller finds it, with the code.
         var waiting = api.GetAsync($"activation/{id}/status?wait=50");
-        var upstreamId = await UpstreamIdAsync(person.Id);
+        var upstreamId = team.Host.Services.GetUpstreamIdOf(person.Id);
         var clock = Stopwatch.StartNew();
         team.Sandbox.DeliverSms(upstreamId, "Your Telegram code is 482913");
         var (waitedStatus, waited, _) = await waiting;
@@ -143,7 +143,7 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         }
         Assert.All(bought, b => Assert.Equal(200, b.Status));
         var aliceId = bought[0].Body!["activation_id"]!.GetValue<string>();
-        var aliceUpstream = await UpstreamIdAsync(alice.Id);
+        var aliceUpstream = team.Host.Services.GetUpstreamIdOf(alice.Id);
 
         // Bob's token knows nothing of Alice's number, by either id: as if it did not exist.
         Assert.Equal(404, (await bobApi.GetAsync($"activation/{aliceId}/status")).Status);
@@ -184,7 +184,7 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         var person = await team.PersonAsync();
         using var api = await team.ClientAsync(person.Id);
         var id = (await api.BuyAsync()).Body!["activation_id"]!.GetValue<string>();
-        var upstreamId = await UpstreamIdAsync(person.Id);
+        var upstreamId = team.Host.Services.GetUpstreamIdOf(person.Id);
         var stats = team.Host.Services.GetRequiredService<SandboxStats>();
         long Reads() => stats.Read().ByPath.GetValueOrDefault($"GET /activation/{upstreamId}/status");
 
@@ -253,9 +253,4 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         return await db.Activations.CountAsync(a => a.UserId == userId);
     }
 
-    private async Task<string> UpstreamIdAsync(string userId)
-    {
-        await using var db = await team.Host.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
-        return await db.Activations.Where(a => a.UserId == userId && a.UpstreamId != null).OrderByDescending(a => a.CreatedAt).Select(a => a.UpstreamId!).FirstAsync();
-    }
 }

@@ -10,6 +10,7 @@ using OtpWall.Core.Data;
 using OtpWall.Core.Data.PostgreSql;
 using OtpWall.Core.LiveUpdates;
 using OtpWall.Core.Spending;
+using OtpWall.Tests.Api;
 using OtpWall.Tests.Support;
 
 namespace OtpWall.Tests.Data;
@@ -86,6 +87,34 @@ public sealed partial class ReplicaTests
     {
         heard.Enqueue(change);
         return Task.CompletedTask;
+    }
+
+    [PostgreSqlFact]
+    public async Task AScriptLongPollingEitherReplica_GetsTheCodeWhicheverPolls_AndATokenRevokedOnOneIsRefusedOnTheOther()
+    {
+        var userId = await AdministratorWithAKeyOnTwoListeningReplicasAsync();
+        var token = (await _a.Services.GetRequiredService<OtpWall.Core.ApiTokens.ApiTokenService>()
+            .CreateAsync(userId, "bot", OtpWall.Core.ApiTokens.ApiTokenLifetime.Days30, OtpWall.Core.ApiTokens.ApiTokenScope.Buy)).Value!;
+        using var onA = new Api.TeamApiClient(_a.RootUri, token.Value);
+        using var onB = new Api.TeamApiClient(_b.RootUri, token.Value);
+        var bought = await onA.BuyAsync();
+        Assert.Equal(200, bought.Status);
+        var id = bought.Body!["activation_id"]!.GetValue<string>();
+
+        // One replica polls; a script waiting on each hears the code (at least one of them through the change feed).
+        var waiting = new[] { onA.GetAsync($"activation/{id}/status?wait=40"), onB.GetAsync($"activation/{id}/status?wait=40") };
+        sandbox.Simulator.DeliverSms(_a.Services.GetUpstreamIdOf(userId), "Your code is 246810");
+        foreach (var (status, body, _) in await Task.WhenAll(waiting))
+        {
+            Assert.Equal(200, status);
+            Assert.Equal("received", body!["status"]!.GetValue<string>());
+            Assert.Contains("246810", body["sms"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        // B trusts the token from memory now; revoked on A, B refuses it as soon as the feed tells it.
+        Assert.Equal(200, (await onB.GetAsync("balance")).Status);
+        Assert.Null(await _a.Services.GetRequiredService<OtpWall.Core.ApiTokens.ApiTokenService>().RevokeAsync(userId, token.Token.Id));
+        await Eventually.TrueAsync(async () => (await onB.GetAsync("balance")).Status == 401, "B refuses a token revoked on A", timeoutMs: 3_000);
     }
 
     // The first account (an administrator with a sandbox key) registered on A; both replicas serving and listening.

@@ -75,6 +75,7 @@ public sealed class ChangeBusTests
         new SessionsEnded("user-1", null, "kept-session"),
         new MemberRegistered("user-1"),
         new MemberPolicyChanged("user-1"),
+        new ApiTokensChanged("user-1"),
     ];
 
     [Theory]
