@@ -9,7 +9,7 @@ internal sealed record ScriptLoadResult(double UpstreamReadsPerSecond, double Cp
 /// <summary>The team's API under its scripts: status reads answered from memory, and long polls woken by the poller.</summary>
 internal sealed partial class Bench
 {
-    private TimeSpan ScriptWindow => TimeSpan.FromSeconds(quick ? 5 : 60);
+    private TimeSpan ScriptWindow => TimeSpan.FromSeconds(quick ? 3 : 60);
 
     /// <summary>
     /// <paramref name="people"/> people (a key each) with <paramref name="activations"/> open numbers among them; with
@@ -113,7 +113,7 @@ internal sealed partial class Bench
             foreach (var (id, upstreamId) in numbers)
             {
                 var waiting = http.GetStringAsync($"activation/{id}/status?wait=30");
-                await Task.Delay(random.Next(100, 2100)); // any moment of the poll interval
+                await Task.Delay(random.Next(100, quick ? 600 : 2100)); // any moment of the poll interval
                 (await control.PostAsJsonAsync($"activations/{upstreamId}/sms", new { text = $"Your code is {random.Next(100000, 999999)}" })).EnsureSuccessStatusCode();
                 var answer = await waiting;
                 answeredAt[upstreamId] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
