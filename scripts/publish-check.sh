@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 work=$(mktemp -d /tmp/otpwall-publish.XXXXXX)
 # OTPWALL_PUBLISH_DIR: publish there and leave it (the test command hands it on to the benchmark harness).
+# OTPWALL_PUBLISHED=1: it is published there already, as below (the test command publishes it early, in the background).
 app="${OTPWALL_PUBLISH_DIR:-$work/app}"
 data="$work/data"
 pid=""
@@ -19,9 +20,13 @@ trap cleanup EXIT
 command -v curl >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq curl >/dev/null; } || fail "curl is missing"
 # As the Dockerfile publishes: for this machine's architecture, precompiled (ReadyToRun).
 rid=linux-$(case "$(uname -m)" in aarch64 | arm64) echo arm64 ;; *) echo x64 ;; esac)
-dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$app" \
-  --nologo -v quiet >"$work/publish.log" 2>&1 \
-  || { cat "$work/publish.log"; fail "dotnet publish"; }
+if [ "${OTPWALL_PUBLISHED:-}" = 1 ] && [ -f "$app/OtpWall.Dashboard.dll" ]; then
+  echo "publishing: done already in $app"
+else
+  dotnet publish OtpWall.Dashboard/OtpWall.Dashboard.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$app" \
+    --nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log"; fail "dotnet publish"; }
+fi
 [ -z "$(find "$app" -name '*.db' -o -name 'data' -type d)" ] || fail "the publish output contains a database or a data folder"
 
 mkdir -p "$data"
