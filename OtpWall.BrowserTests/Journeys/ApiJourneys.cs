@@ -37,6 +37,7 @@ public sealed class ApiJourneys(SiteFixture site) : BrowserTest(site), IClassFix
 
         var card = page.GetByTestId("activation-row").Filter(new() { HasText = number["number"]!.GetValue<string>() });
         await Expect(card).ToHaveAttributeAsync("data-status", "waiting");
+        await Expect(card.GetByTestId("activation-api-token")).ToContainTextAsync("signup bot");
         var waiting = script.GetStringAsync($"activation/{id}/status?wait=30");
         await Site.DeliverSmsAsync((await card.GetAttributeAsync("data-activation-id"))!, "Your Telegram code is 731904");
 
@@ -44,6 +45,10 @@ public sealed class ApiJourneys(SiteFixture site) : BrowserTest(site), IClassFix
         var answer = JsonNode.Parse(await waiting)!;
         Assert.Equal("received", answer["status"]!.GetValue<string>());
         Assert.Contains("731904", answer["sms"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // History says which token bought it, too.
+        await page.GetByTestId("nav-history").ClickAsync();
+        await Expect(page.GetByTestId("history-api-token").First).ToContainTextAsync("signup bot");
 
         // The page that made the token now says when and from where it was used, never the token itself.
         await page.GotoAsync(new Uri(Site.BaseUrl, "account/tokens").ToString());

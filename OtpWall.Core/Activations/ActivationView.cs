@@ -25,7 +25,8 @@ public sealed record ActivationView(
     string? Note,
     ApiKeys.Payer Payer = ApiKeys.Payer.Own,
     bool PriceEstimated = false,
-    string? FollowProblem = null)
+    string? FollowProblem = null,
+    string? ApiToken = null)
 {
     public string? LatestSms => Messages.Count == 0 ? null : Messages[^1].Text;
 
@@ -56,5 +57,5 @@ public sealed record ActivationView(
     internal static ActivationView From(Activation a) => new(
         a.Id, a.UpstreamId, a.Number, a.Service, a.ServiceName, a.Country, a.CountryName, a.Status, a.RawStatus, a.Code,
         [.. a.Messages.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id).Select(m => new SmsView(m.Text, m.Code, m.ReceivedAt))],
-        a.Price, a.Currency, a.CreatedAt, a.ExpiresAt, a.ClosedAt, a.AutoCancelled, a.Note, a.Payer, a.PriceEstimated, a.FollowProblem);
+        a.Price, a.Currency, a.CreatedAt, a.ExpiresAt, a.ClosedAt, a.AutoCancelled, a.Note, a.Payer, a.PriceEstimated, a.FollowProblem, a.ApiToken);
 }

@@ -44,6 +44,23 @@ public static class ApiDocumentation
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] }];
                 return Task.CompletedTask;
             });
+            // The parameters read by hand (so a bad value is answered in OTPWALL's error shape) are described here.
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    if (parameter.Name == "wait")
+                    {
+                        parameter.Description = "Seconds to wait for the status or the SMS to change (a long poll), 0 to 60; without it, the answer comes at once.";
+                        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = "60" };
+                    }
+                    else if (parameter.Name == Api.ApiV1Endpoints.IdempotencyKeyHeader)
+                    {
+                        parameter.Description = "Any string of 1 to 255 printable characters. The same key within 24 hours answers the same activation and never buys twice.";
+                    }
+                }
+                return Task.CompletedTask;
+            });
         });
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)

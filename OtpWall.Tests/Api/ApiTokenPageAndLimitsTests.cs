@@ -118,7 +118,9 @@ public sealed partial class ApiTokenPageAndLimitsTests(TracedTeamApiHost traced)
         Assert.Equal("bearer", document["components"]!["securitySchemes"]!["token"]!["scheme"]!.GetValue<string>());
         var buy = document["paths"]!["/api/v1/number"]!["post"]!;
         Assert.Contains(buy["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Idempotency-Key");
-        Assert.Contains(document["paths"]!["/api/v1/activation/{id}/status"]!["get"]!["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "wait");
+        var wait = document["paths"]!["/api/v1/activation/{id}/status"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "wait")!;
+        Assert.Equal("integer", wait["schema"]!["type"]!.GetValue<string>());
+        Assert.Equal(60, wait["schema"]!["maximum"]!.GetValue<int>());
 
         using var reference = await http.GetAsync("/api/reference");
         var html = await reference.Content.ReadAsStringAsync();
