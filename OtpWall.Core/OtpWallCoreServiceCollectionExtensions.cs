@@ -85,6 +85,7 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<ActivationService>();
         services.AddSingleton<Activations.Purchasing.Purchases>();
         services.AddSingleton<Activations.Purchasing.BatchPurchases>();
+        services.AddSingleton<Activations.Purchasing.FallbackPurchases>();
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<Spending.InstanceCalendar>();
         services.AddSingleton<BuyPreferences>();

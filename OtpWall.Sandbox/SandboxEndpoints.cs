@@ -92,6 +92,21 @@ public static class SandboxEndpoints
                 JsonSerializerOptions.Web);
         });
 
+        control.MapPost("/stock", async (HttpRequest request) =>
+        {
+            var body = await SandboxJson.ReadBodyAsync<StockBody>(request);
+            if (body.Available is not { } available) throw new SandboxRefusalException(400, "invalid_request", "Say \"available\": true or false.");
+            simulator.SetStock(body.Service, body.Country, available);
+            return Results.Json(new { service = body.Service, country = body.Country, available }, JsonSerializerOptions.Web);
+        });
+
+        control.MapPost("/prices", async (HttpRequest request) =>
+        {
+            var body = await SandboxJson.ReadBodyAsync<PriceBody>(request);
+            var price = simulator.SetPrice(body.Service, body.Country, body.Price);
+            return Results.Json(new { service = body.Service, country = body.Country, price }, JsonSerializerOptions.Web);
+        });
+
         control.MapGet("/faults", () => Results.Json(faults.Current, JsonSerializerOptions.Web));
         control.MapPost("/faults", async (HttpRequest request) =>
         {
@@ -140,6 +155,10 @@ public static class SandboxEndpoints
     private sealed record StatusBody(string? Status);
 
     private sealed record SmsBody(string? Text);
+
+    private sealed record StockBody(string? Service, string? Country, bool? Available);
+
+    private sealed record PriceBody(string? Service, string? Country, decimal? Price);
 }
 
 /// <summary>What <c>POST /control/keys</c> is asked: an account's key (a new one when null), balance and currency.</summary>

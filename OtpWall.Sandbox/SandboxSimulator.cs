@@ -13,6 +13,9 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SandboxActivation> _activations = new(StringComparer.Ordinal);
+    // What the control surface set (tests and demos): pairs or whole countries without numbers, and prices.
+    private readonly Dictionary<(string? Service, string Country), bool> _stock = [];
+    private readonly Dictionary<(string Service, string Country), decimal> _prices = [];
     private long _nextId = NewIdBase(random);
 
     private SandboxOptions Options => options.Value;
@@ -57,10 +60,16 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
             ?? throw new SandboxRefusalException(400, "unknown_service", $"Unknown service '{Shorten(serviceCode)}'.");
         var country = SandboxCatalogue.FindCountry(countryCode)
             ?? throw new SandboxRefusalException(400, "unknown_country", $"Unknown country '{Shorten(countryCode)}'.");
-        if (!SandboxCatalogue.IsInStock(service, country))
-            throw new SandboxRefusalException(422, "no_numbers", $"No numbers available for {service.Name} in {country.Name} right now.");
-
-        var price = SandboxCatalogue.Price(service, country);
+        decimal price;
+        lock (_gate)
+        {
+            var inStock = _stock.TryGetValue((service.Code, country.Code), out var pair) ? pair
+                : _stock.TryGetValue((null, country.Code), out var whole) ? whole
+                : SandboxCatalogue.IsInStock(service, country);
+            if (!inStock)
+                throw new SandboxRefusalException(422, "no_numbers", $"No numbers available for {service.Name} in {country.Name} right now.");
+            price = _prices.TryGetValue((service.Code, country.Code), out var set) ? set : SandboxCatalogue.Price(service, country);
+        }
         var now = time.GetUtcNow();
         var smsDueAt = random.NextDouble() < Options.NoSmsRate ? (DateTimeOffset?)null : now + SmsDelay();
         var number = "+" + country.DialCode + random.Pick("23456789", 1) + random.Digits(country.NationalDigits - 1);
@@ -138,12 +147,40 @@ public sealed partial class SandboxSimulator(IOptions<SandboxOptions> options, T
         }
     }
 
+    /// <summary>
+    /// A control call: <paramref name="serviceCode"/> in <paramref name="countryCode"/> (with no service, the whole
+    /// country) has numbers or has none from now on, until set back or reset.
+    /// </summary>
+    public void SetStock(string? serviceCode, string? countryCode, bool available)
+    {
+        var country = SandboxCatalogue.FindCountry(countryCode)
+            ?? throw new SandboxRefusalException(400, "unknown_country", $"Unknown country '{Shorten(countryCode)}'.");
+        var service = serviceCode is null ? null : SandboxCatalogue.FindService(serviceCode)
+            ?? throw new SandboxRefusalException(400, "unknown_service", $"Unknown service '{Shorten(serviceCode)}'.");
+        lock (_gate) _stock[(service?.Code, country.Code)] = available;
+    }
+
+    /// <summary>A control call: what a number of <paramref name="serviceCode"/> in <paramref name="countryCode"/> costs from now on.</summary>
+    public decimal SetPrice(string? serviceCode, string? countryCode, decimal? price)
+    {
+        var service = SandboxCatalogue.FindService(serviceCode)
+            ?? throw new SandboxRefusalException(400, "unknown_service", $"Unknown service '{Shorten(serviceCode)}'.");
+        var country = SandboxCatalogue.FindCountry(countryCode)
+            ?? throw new SandboxRefusalException(400, "unknown_country", $"Unknown country '{Shorten(countryCode)}'.");
+        if (price is not (> 0 and <= 1000)) throw new SandboxRefusalException(400, "invalid_price", "A price is more than 0 and at most 1000.");
+        var rounded = Math.Round(price.Value, 2);
+        lock (_gate) _prices[(service.Code, country.Code)] = rounded;
+        return rounded;
+    }
+
     public void Reset()
     {
         lock (_gate)
         {
             _accounts.Clear();
             _activations.Clear();
+            _stock.Clear();
+            _prices.Clear();
             random.Reset(Options.Seed);
             _nextId = NewIdBase(random);
             _version++;

@@ -84,6 +84,12 @@ public sealed class Activation
     /// <summary>What rows being sent said before they had a status of their own (<see cref="ActivationStatus.Buying"/>).</summary>
     public const string InFlightNote = "The purchase is being sent to OTPWALL.";
 
+    /// <summary>What a number cancelled at once because it cost more than the purchase's price ceiling says.</summary>
+    public static string OverCeilingNote(string price, string ceiling) =>
+        $"{OverCeilingPrefix}it cost {price}, above the price ceiling of {ceiling}. OTPWALL refunds it.";
+
+    public const string OverCeilingPrefix = "Cancelled at once: ";
+
     /// <summary>What a card says of a number OTPWALL answers "not found" for, again and again (then it can be dismissed).</summary>
     public const string NotKnownProblem =
         "OTPWALL no longer knows this number (it answers \"not found\"), so it cannot be followed, completed or cancelled here. " +

@@ -40,6 +40,10 @@ public sealed partial class ActivationService(
     public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId, CancellationToken cancellationToken = default) =>
         await ChangeAsync(userId, activationId, complete: false, cancellationToken);
 
+    /// <summary>Cancels, saying why on the activation (its card, History and the audit line show it).</summary>
+    public async Task<ActivationActionResult> CancelAsync(string userId, Guid activationId, string why, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(userId, activationId, complete: false, cancellationToken, why);
+
     /// <summary>
     /// The person found, in OTPWALL, the activation a purchase of unknown outcome bought: with its id the dashboard asks
     /// OTPWALL about it (with the key that paid), records what it says and follows it from then on like any other.
@@ -116,7 +120,7 @@ public sealed partial class ActivationService(
         await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.Dismiss));
     }
 
-    private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken)
+    private async Task<ActivationActionResult> ChangeAsync(string userId, Guid activationId, bool complete, CancellationToken cancellationToken, string? why = null)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var activation = await db.Activations.Include(a => a.Messages)
@@ -156,6 +160,7 @@ public sealed partial class ActivationService(
             refusal ??= ex.Message;
         }
         var wanted = complete ? ActivationStatus.Completed : ActivationStatus.Cancelled;
+        if (why is not null && activation.Status == wanted) activation.Note = why;
         await commits.CommitAsync(db, activation, new ActivationCommit(ChangePath.UserAction, changed, codeArrived, wanted,
             refund is { } movement ? new RefundMovement(movement, read) : null));
         if (activation.Status == wanted) LogChanged(logger, activation.Id, wanted.ToContractName());

@@ -14,7 +14,11 @@ public sealed record BalanceAnswer(
 public sealed record NumberAnswer(
     [property: JsonPropertyName("activation_id")] string ActivationId,
     [property: JsonPropertyName("number")] string? Number,
-    [property: JsonPropertyName("status")] string Status);
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("country"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("With countries or max_price: the country it was bought in.")] string? Country = null,
+    [property: JsonPropertyName("tried"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("With countries or max_price: what happened in each country tried before it.")] string[]? Tried = null);
 
 [Description("Where an activation stands, and its latest SMS (null until one arrives).")]
 public sealed record StatusAnswer(
@@ -41,7 +45,11 @@ public sealed record ErrorAnswer(
 [Description("What to buy.")]
 public sealed record BuyRequest(
     [property: JsonPropertyName("service"), Description("A service code from GET /services, e.g. telegram.")] string? Service,
-    [property: JsonPropertyName("country"), Description("A country code from GET /countries, e.g. PK (any case).")] string? Country);
+    [property: JsonPropertyName("country"), Description("A country code from GET /countries, e.g. PK (any case).")] string? Country,
+    [property: JsonPropertyName("countries"), Description("Beyond OTPWALL: countries to try in order (after country, if given) when one has no numbers; at most 10.")]
+    string[]? Countries = null,
+    [property: JsonPropertyName("max_price"), Description("Beyond OTPWALL: the most the number may cost. A country whose last price here was higher is skipped; a number that cost more is cancelled at once (refunded) and the next country tried.")]
+    decimal? MaxPrice = null);
 
 [Description("The status to change an activation to.")]
 public sealed record StatusRequest(

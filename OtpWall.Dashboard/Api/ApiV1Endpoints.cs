@@ -137,8 +137,11 @@ public static class ApiV1Endpoints
     {
         var caller = http.ApiCaller();
         if (!caller.MayBuy) return ReadOnly();
-        if (await ReadBodyAsync<BuyRequest>(http) is not { } body || string.IsNullOrWhiteSpace(body.Service) || string.IsNullOrWhiteSpace(body.Country))
-            return Error(StatusCodes.Status400BadRequest, "invalid_request", "The request body must be a JSON object with \"service\" and \"country\".");
+        if (await ReadBodyAsync<BuyRequest>(http) is not { } body || string.IsNullOrWhiteSpace(body.Service) ||
+            (string.IsNullOrWhiteSpace(body.Country) && body.Countries is not { Length: > 0 }))
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "The request body must be a JSON object with \"service\" and \"country\" (or \"countries\").");
+        if (body.MaxPrice is <= 0)
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", "max_price is an amount above 0.");
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 255 || idempotencyKey.Any(c => c is < ' ' or > '~')))
             return Error(StatusCodes.Status400BadRequest, "invalid_idempotency_key", "An Idempotency-Key is 1 to 255 printable ASCII characters.");
 
@@ -155,10 +158,22 @@ public static class ApiV1Endpoints
         }
         var service = known.Services.FirstOrDefault(s => string.Equals(s.Code, body.Service.Trim(), StringComparison.OrdinalIgnoreCase));
         if (service is null) return Error(StatusCodes.Status400BadRequest, "unknown_service", $"Unknown service '{Shorten(body.Service)}'. GET {Prefix}/services lists them.");
-        var country = known.Countries.FirstOrDefault(c => string.Equals(c.Code, body.Country.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (country is null) return Error(StatusCodes.Status400BadRequest, "unknown_country", $"Unknown country '{Shorten(body.Country)}'. GET {Prefix}/countries lists them.");
+        var asked = new[] { body.Country }.Concat(body.Countries ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim())
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (asked.Count > FallbackPurchases.MaxCountries)
+            return Error(StatusCodes.Status400BadRequest, "invalid_request", $"At most {FallbackPurchases.MaxCountries} countries in one purchase.");
+        var countries = new List<Country>();
+        foreach (var code in asked)
+        {
+            if (known.Countries.FirstOrDefault(c => string.Equals(c.Code, code, StringComparison.OrdinalIgnoreCase)) is not { } found)
+                return Error(StatusCodes.Status400BadRequest, "unknown_country", $"Unknown country '{Shorten(code)}'. GET {Prefix}/countries lists them.");
+            countries.Add(found);
+        }
+        var country = countries[0];
 
         var attempt = idempotencyKey is null ? Guid.NewGuid() : AttemptOf(caller.UserId, idempotencyKey);
+        if (body.Countries is { Length: > 0 } || body.MaxPrice is not null)
+            return await BuyWithFallbackAsync(http, caller, service, countries, body.MaxPrice, attempt, payer, cancellationToken);
         if (idempotencyKey is not null && await queries.ByAttemptAsync(caller.UserId, attempt, cancellationToken) is { } earlier)
             return Replay(http, earlier, service, country);
 
@@ -168,6 +183,25 @@ public static class ApiV1Endpoints
             { Outcome: BuyOutcome.Bought, Activation: { } bought } => Results.Json(new NumberAnswer(bought.Id.ToString(), bought.Number, ApiStatuses.WireStatus(bought))),
             { Outcome: BuyOutcome.OutcomeUnknown, Activation: var unknown } => Error(StatusCodes.Status502BadGateway, "outcome_unknown",
                 result.Message + " It is on your Live activations; do not buy again before checking your balance.", unknown?.Id.ToString()),
+            _ => Refused(http, result),
+        };
+    }
+
+    // Countries in order and a price ceiling (FallbackPurchases); the same Idempotency-Key again answers the same purchase.
+    private static async Task<IResult> BuyWithFallbackAsync(
+        HttpContext http, ApiCaller caller, Service service, IReadOnlyList<Country> countries, decimal? ceiling, Guid attempt, Payer payer,
+        CancellationToken cancellationToken)
+    {
+        var fallback = http.RequestServices.GetRequiredService<FallbackPurchases>();
+        var (result, tried) = await fallback.BuyAsync(caller.UserId, attempt, service, countries, ceiling, payer, caller.TokenName, cancellationToken);
+        var before = tried.Where(t => t.Outcome != CountryOutcome.Bought).Select(t => t.Message).ToArray();
+        return result switch
+        {
+            { Outcome: BuyOutcome.Bought, Activation: { } bought } => Results.Json(
+                new NumberAnswer(bought.Id.ToString(), bought.Number, ApiStatuses.WireStatus(bought), bought.Country, before)),
+            { Outcome: BuyOutcome.OutcomeUnknown, Activation: var unknown } => Error(StatusCodes.Status502BadGateway, "outcome_unknown",
+                result.Message + " It is on your Live activations; no other country was tried.", unknown?.Id.ToString()),
+            { Refusal: BuyRefusal.AboveCeiling } => Error(StatusCodes.Status422UnprocessableEntity, "price_above_ceiling", result.Message),
             _ => Refused(http, result),
         };
     }

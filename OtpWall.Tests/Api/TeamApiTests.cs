@@ -242,6 +242,45 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         }
     }
 
+    [Fact]
+    public async Task AScriptsCountriesAndPriceCeiling_BuyInTheNextCountryWithNumbers_AndRefuseWhatCostsTooMuch()
+    {
+        var person = await team.PersonAsync();
+        using var api = await team.ClientAsync(person.Id);
+        team.Sandbox.SetStock("telegram", "GB", available: false);
+        team.Sandbox.SetPrice("telegram", "NL", 0.95m);
+        try
+        {
+            var bought = await api.SendAsync(HttpMethod.Post, "number", new { service = "telegram", countries = BritainNetherlandsPakistan, max_price = 0.90m });
+
+            Assert.Equal(200, bought.Status);
+            Assert.Equal("PK", bought.Body!["country"]!.GetValue<string>());
+            var tried = bought.Body["tried"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+            Assert.Equal(2, tried.Count);
+            Assert.Contains("no numbers", tried[0], StringComparison.Ordinal);
+            Assert.Contains("above the price ceiling", tried[1], StringComparison.Ordinal);
+
+            var tooDear = await api.SendAsync(HttpMethod.Post, "number", new { service = "telegram", country = "NL", max_price = 0.90m });
+            Assert.Equal(422, tooDear.Status);
+            Assert.Equal("price_above_ceiling", tooDear.Body!["error"]!.GetValue<string>());
+            var open = (await ActivationsOfAsync(person.Id)).Where(a => a.Status is not (Core.Activations.ActivationStatus.Cancelled)).ToList();
+            Assert.Equal(["PK"], open.Select(a => a.Country));
+        }
+        finally
+        {
+            team.Sandbox.SetStock("telegram", "GB", available: true);
+            team.Sandbox.SetPrice("telegram", "NL", Price("telegram", "NL"));
+        }
+    }
+
+    private async Task<List<Core.Activations.Activation>> ActivationsOfAsync(string userId)
+    {
+        await using var db = await team.Host.Services.GetRequiredService<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync();
+        return await db.Activations.AsNoTracking().Where(a => a.UserId == userId).ToListAsync();
+    }
+
+    private static readonly string[] BritainNetherlandsPakistan = ["GB", "NL", "PK"];
+
     private static readonly string[] RefusedOnBudget = ["purchase_in_progress", "limit_reached"];
 
     private static decimal Price(string service, string country) => SandboxCatalogue.Price(

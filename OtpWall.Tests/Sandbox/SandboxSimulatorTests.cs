@@ -24,6 +24,34 @@ public sealed class SandboxSimulatorTests
         SandboxCatalogue.Price(SandboxCatalogue.FindService(service)!, SandboxCatalogue.FindCountry(country)!);
 
     [Fact]
+    public void TheControlSurface_TakesAPairOrAWholeCountryOutOfStock_AndSetsAPairsPrice_UntilSetBackOrReset()
+    {
+        var simulator = NewSimulator();
+        simulator.CreateAccount(Key, 10m, null);
+
+        simulator.SetStock("telegram", "GB", available: false);
+        Assert.Equal(422, Assert.Throws<SandboxRefusalException>(() => simulator.Buy(Key, "telegram", "GB")).Status);
+        simulator.Buy(Key, "whatsapp", "GB");
+        simulator.SetStock(null, "NL", available: false);
+        Assert.Equal("no_numbers", Assert.Throws<SandboxRefusalException>(() => simulator.Buy(Key, "discord", "NL")).Code);
+        simulator.SetStock("telegram", "GB", available: true);
+        simulator.Buy(Key, "telegram", "GB");
+
+        var before = simulator.GetBalance(Key).Balance;
+        Assert.Equal(0.9m, simulator.SetPrice("telegram", "DE", 0.90m));
+        simulator.Buy(Key, "telegram", "DE");
+        Assert.Equal(before - 0.90m, simulator.GetBalance(Key).Balance);
+        Assert.Equal(400, Assert.Throws<SandboxRefusalException>(() => simulator.SetPrice("telegram", "XX", 1m)).Status);
+        Assert.Equal(400, Assert.Throws<SandboxRefusalException>(() => simulator.SetPrice("telegram", "DE", 0m)).Status);
+
+        simulator.Reset();
+        simulator.CreateAccount(Key, 10m, null);
+        simulator.Buy(Key, "discord", "NL");
+        simulator.Buy(Key, "telegram", "DE");
+        Assert.Equal(10m - Price("discord", "NL") - Price("telegram", "DE"), simulator.GetBalance(Key).Balance);
+    }
+
+    [Fact]
     public void TheSms_ArrivesAfterItsDelay_NotBefore()
     {
         var simulator = NewSimulator();

@@ -28,7 +28,8 @@ public sealed class AuditTrailEffect(AuditLog audit) : IActivationEffect
                 : $"Dismissed a {a.ServiceName} number in {a.CountryName} that OTPWALL no longer knows from the live page."),
             ChangePath.UserAction when change.Asked is { } asked && change.To == asked =>
                 Record(asked == ActivationStatus.Completed ? AuditActions.Complete : AuditActions.Cancel, a.UserId,
-                    $"{(asked == ActivationStatus.Completed ? "Completed" : "Cancelled")} the {a.ServiceName} number in {a.CountryName} (OTPWALL {a.UpstreamId})."),
+                    $"{(asked == ActivationStatus.Completed ? "Completed" : "Cancelled")} the {a.ServiceName} number in {a.CountryName} (OTPWALL {a.UpstreamId})." +
+                    (asked == ActivationStatus.Cancelled && a.Note is { } why && why.StartsWith(Activation.OverCeilingPrefix, StringComparison.Ordinal) ? " " + why : "")),
             ChangePath.AutoCancel => Record(AuditActions.AutoCancel, null,
                 $"Cancelled the {a.ServiceName} number in {a.CountryName} (OTPWALL {a.UpstreamId}) automatically: no SMS came in time.", a.UserId),
             ChangePath.Recovery when change.To == ActivationStatus.OutcomeUnknown => Record(AuditActions.OutcomeUnknown, null,

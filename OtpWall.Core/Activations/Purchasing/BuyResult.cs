@@ -37,6 +37,9 @@ public enum BuyRefusal
 
     /// <summary>OTPWALL refused the request itself (an unknown service or country).</summary>
     BadRequest,
+
+    /// <summary>Every country was above the purchase's price ceiling (skipped, or bought and cancelled at once).</summary>
+    AboveCeiling,
 }
 
 /// <param name="Refusal">For a refused purchase, why (when it matters for what to do next).</param>
