@@ -42,6 +42,10 @@ public sealed partial class BuyPage
     private int _quantity = 1;
     private IReadOnlyList<string> _batch = [];
     private bool _confirmQuickBuys;
+    // The purchase's policy (BuyingRule): countries after the first, in order, and the most it may cost.
+    private readonly List<Country?> _fallbacks = [];
+    private decimal? _ceiling;
+    private FallbackBuyResult? _ruleResult;
     // Leaving the page stops a batch before its next purchase (the one being sent is seen through).
     private readonly CancellationTokenSource _leaving = new();
 
@@ -164,13 +168,55 @@ public sealed partial class BuyPage
         await Preferences.SetConfirmQuickBuysAsync(_userId!, confirm);
     }
 
+    private bool UsesRule => _fallbacks.Any(c => c is not null) || _ceiling is not null;
+
+    private string BuyLabel => UsesRule
+        ? $"Buy {_service!.Name} · {_country!.Name}{(_fallbacks.Count(c => c is not null) is > 0 and var more ? $", then {more} more" : "")}{(_ceiling is { } most ? $", at most {most}" : "")}"
+        : $"Buy {(_quantity > 1 ? $"{_quantity} × " : "")}{_service!.Name} · {_country!.Name}";
+
+    private Task BuyAsync() => UsesRule ? BuyWithRuleAsync(_service!, _country!) : BuyManyAsync(_service!, _country!, _quantity);
+
+    // One number with the purchase's policy (FallbackPurchases): the result says where it was bought and what happened
+    // in each country before it; it stays on this page, with a link to the number.
+    private async Task BuyWithRuleAsync(Service service, Country first)
+    {
+        if (_buying || _userId is null) return;
+        _buying = true;
+        (_message, _showLiveLink, _topUp, _noNumbers, _ruleResult) = (null, false, false, false, null);
+        _batch = [];
+        try
+        {
+            var countries = new[] { first }.Concat(_fallbacks.OfType<Country>()).DistinctBy(c => c.Code, StringComparer.OrdinalIgnoreCase).ToList();
+            var result = await Fallback.BuyAsync(_userId, Guid.NewGuid(), service, countries, _ceiling, _payer, cancellationToken: _leaving.Token);
+            _insights = await Insights.GetAsync(fresh: true);
+            if (result.Result.Outcome != BuyOutcome.Bought) _spending = await Spending.GetStatusAsync(_userId);
+            if (result.Result.Outcome == BuyOutcome.Refused && result.Tried.Count == 0)
+            {
+                Show(result.Result.Message, Severity.Error);
+                _topUp = result.Result.Refusal == BuyRefusal.NotEnoughBalance;
+            }
+            else
+            {
+                _ruleResult = result;
+            }
+        }
+        catch (OperationCanceledException) when (_leaving.IsCancellationRequested)
+        {
+            // The page was left before the next purchase was sent: nothing more is bought.
+        }
+        finally
+        {
+            _buying = false;
+        }
+    }
+
     // One number, or a batch (BatchPurchases: each once, stopping at the first that is not bought). One number bought
     // opens Live activations with it; anything else is said here.
     private async Task BuyManyAsync(Service service, Country country, int quantity)
     {
         if (_buying || _userId is null) return;
         _buying = true;
-        (_message, _showLiveLink, _topUp, _noNumbers) = (null, false, false, false);
+        (_message, _showLiveLink, _topUp, _noNumbers, _ruleResult) = (null, false, false, false, null);
         _batch = [];
         try
         {
