@@ -86,6 +86,8 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<Activations.Purchasing.Purchases>();
         services.AddSingleton<Activations.Purchasing.BatchPurchases>();
         services.AddSingleton<Activations.Purchasing.FallbackPurchases>();
+        services.AddSingleton<Activations.Purchasing.BuyRules>();
+        services.AddSingleton<Spending.PriceCeilings>();
         services.AddSingleton<ActivationQueries>();
         services.AddSingleton<Spending.InstanceCalendar>();
         services.AddSingleton<BuyPreferences>();

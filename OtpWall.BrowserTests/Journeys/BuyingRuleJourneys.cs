@@ -9,7 +9,7 @@ namespace OtpWall.BrowserTests.Journeys;
 public sealed class BuyingRuleJourneys(SiteFixture site) : BrowserTest(site), IClassFixture<SiteFixture>
 {
     [Fact]
-    public Task ThreeCountriesWhereTheFirstTwoHaveNone_BuysInTheThird_AndSaysSo() => JourneyAsync(async () =>
+    public Task ARuleOfThreeCountriesWhereTheFirstTwoHaveNone_SavedAndClicked_BuysInTheThird_AndSaysSo() => JourneyAsync(async () =>
     {
         (await Site.Control.PostAsJsonAsync("stock", new { service = "telegram", country = "GB", available = false })).EnsureSuccessStatusCode();
         (await Site.Control.PostAsJsonAsync("stock", new { service = (string?)null, country = "NL", available = false })).EnsureSuccessStatusCode();
@@ -24,7 +24,14 @@ public sealed class BuyingRuleJourneys(SiteFixture site) : BrowserTest(site), IC
         await page.GetByTestId("buy-fallback-add").ClickAsync();
         await PickFallbackAsync(page, 1, "Germ", "Germany (DE)");
         await Expect(page.GetByTestId("buy-submit")).ToHaveTextAsync("Buy Telegram · United Kingdom, then 2 more", new() { IgnoreCase = true });
-        await page.GetByTestId("buy-submit").ClickAsync();
+        // Saved as a rule, it is one click from then on (here after a reload, which forgets the choices above).
+        await page.GetByTestId("buy-rule-new").ClickAsync();
+        await page.GetByTestId("buy-rule-name").FillAsync("Telegram, Europe");
+        await page.GetByTestId("buy-rule-save").ClickAsync();
+        await Expect(page.Locator("[data-testid=buy-rule][data-name='Telegram, Europe']")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Person.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-testid=buy-rule][data-name='Telegram, Europe']").ClickAsync();
 
         var result = page.GetByTestId("buy-result");
         await Expect(result).ToContainTextAsync("in Germany.");

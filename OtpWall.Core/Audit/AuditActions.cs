@@ -29,6 +29,7 @@ public static class AuditActions
     public const string KeyModeChanged = "key-mode-changed";
     public const string BudgetChanged = "budget-changed";
     public const string LowBalanceThresholdChanged = "low-balance-threshold-changed";
+    public const string PriceCeilingChanged = "price-ceiling-changed";
     public const string ApiTokenCreated = "api-token-created";
     public const string ApiTokenRevoked = "api-token-revoked";
     public const string Purchase = "purchase";
@@ -74,6 +75,7 @@ public static class AuditActions
         ("Team", KeyModeChanged, "Key mode changed"),
         ("Team", BudgetChanged, "Budget changed"),
         ("Team", LowBalanceThresholdChanged, "Low-balance warning changed"),
+        ("Team", PriceCeilingChanged, "Price ceiling changed"),
         ("Activations", Purchase, "Purchase"),
         ("Activations", Complete, "Completed"),
         ("Activations", Cancel, "Cancelled"),

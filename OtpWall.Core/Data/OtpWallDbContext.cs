@@ -7,6 +7,7 @@ using OtpWall.Core.ApiKeys;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Spending;
 using ApiTokenEntity = OtpWall.Core.ApiTokens.ApiToken;
+using BuyRuleEntity = OtpWall.Core.Activations.Purchasing.BuyRule;
 
 namespace OtpWall.Core.Data;
 
@@ -48,6 +49,10 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
     public DbSet<SandboxSnapshot> SandboxSnapshots => Set<SandboxSnapshot>();
 
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
+
+    public DbSet<BuyRuleEntity> BuyRules => Set<BuyRuleEntity>();
+
+    public DbSet<ServiceCeiling> ServiceCeilings => Set<ServiceCeiling>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -173,6 +178,25 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             token.HasIndex(t => t.Hash).IsUnique();
             token.HasIndex(t => t.UserId);
             token.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<BuyRuleEntity>(rule =>
+        {
+            rule.Property(r => r.Name).HasMaxLength(BuyRuleEntity.NameMaxLength);
+            rule.Property(r => r.Service).HasMaxLength(100);
+            rule.Property(r => r.ServiceName).HasMaxLength(200);
+            rule.Property(r => r.CountriesJson).HasMaxLength(4000);
+            rule.Property(r => r.Ceiling).HasPrecision(18, 4);
+            rule.HasIndex(r => r.UserId);
+            rule.HasOne<ApplicationUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ServiceCeiling>(ceiling =>
+        {
+            ceiling.HasKey(c => c.Service);
+            ceiling.Property(c => c.Service).HasMaxLength(100);
+            ceiling.Property(c => c.ServiceName).HasMaxLength(200);
+            ceiling.Property(c => c.Ceiling).HasPrecision(18, 4);
         });
 
         builder.Entity<SandboxSnapshot>().Property(s => s.Id).ValueGeneratedNever();

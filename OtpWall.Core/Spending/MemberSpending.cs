@@ -14,4 +14,7 @@ public sealed class MemberSpending
 
     /// <summary>The same per calendar month; null: no limit.</summary>
     public decimal? MonthlyLimit { get; set; }
+
+    /// <summary>Whether the member may buy above the team's default price ceilings (<see cref="PriceCeilings"/>).</summary>
+    public bool MayRaiseCeilings { get; set; }
 }

@@ -95,6 +95,16 @@ public sealed class TeamKeyService(
         return problem;
     }
 
+    /// <summary>Lets a member buy above the team's default price ceilings, or not.</summary>
+    public async Task<Refusal?> SetMayRaiseCeilingsAsync(string actingUserId, string userId, bool mayRaise, CancellationToken cancellationToken = default)
+    {
+        var problem = await UpdateAsync(actingUserId, userId, s => s.MayRaiseCeilings = mayRaise, cancellationToken);
+        if (problem is null)
+            await audit.RecordAsync(AuditActions.PriceCeilingChanged, actingUserId,
+                mayRaise ? "Let the member buy above the team's price ceilings." : "Held the member to the team's price ceilings.", userId, cancellationToken);
+        return problem;
+    }
+
     /// <summary>Reads an amount a person typed (see <see cref="Amounts.TryParse"/>).</summary>
     public static bool TryParseAmount(string? typed, out decimal? amount) => Amounts.TryParse(typed, out amount);
 

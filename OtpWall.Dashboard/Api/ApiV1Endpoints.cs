@@ -172,7 +172,9 @@ public static class ApiV1Endpoints
         var country = countries[0];
 
         var attempt = idempotencyKey is null ? Guid.NewGuid() : AttemptOf(caller.UserId, idempotencyKey);
-        if (body.Countries is { Length: > 0 } || body.MaxPrice is not null)
+        // Countries, a ceiling of the script's own, or the team's default ceiling for the service: the purchase follows that policy.
+        if (body.Countries is { Length: > 0 } || body.MaxPrice is not null ||
+            await http.RequestServices.GetRequiredService<PriceCeilings>().EffectiveAsync(caller.UserId, service.Code, null, cancellationToken) is not null)
             return await BuyWithFallbackAsync(http, caller, service, countries, body.MaxPrice, attempt, payer, cancellationToken);
         if (idempotencyKey is not null && await queries.ByAttemptAsync(caller.UserId, attempt, cancellationToken) is { } earlier)
             return Replay(http, earlier, service, country);

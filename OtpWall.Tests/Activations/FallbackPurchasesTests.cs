@@ -5,6 +5,7 @@ using OtpWall.Core.Activations.Purchasing;
 using OtpWall.Core.Audit;
 using OtpWall.Core.Catalogue;
 using OtpWall.Core.Data;
+using OtpWall.Core.Spending;
 using OtpWall.Sandbox;
 using OtpWall.Tests.Support;
 
@@ -107,6 +108,53 @@ public sealed class FallbackPurchasesTests(SandboxServer sandbox) : IClassFixtur
         {
             await sandbox.ClearFaultsAsync();
         }
+    }
+
+    [Fact]
+    public async Task TheTeamsDefaultCeiling_HoldsForMembersOnEveryPurchase_UnlessTheyMayRaiseIt()
+    {
+        var admin = await _core.NewUserAsync("admin@example.com");
+        var (member, key) = await _core.NewUserWithKeyAsync("member@example.com");
+        var ceilings = _core.Get<PriceCeilings>();
+        sandbox.Simulator.SetPrice("telegram", "DE", 0.90m);
+        Assert.Null(await ceilings.SetAsync(admin, Telegram, 0.80m));
+
+        // A plain purchase (Buy's button, a one-click pair) is held to it: bought, found too dear, cancelled at once.
+        var plain = await _core.Get<BatchPurchases>().BuyAsync(member, Telegram, Germany, Core.ApiKeys.Payer.Own, 1);
+        Assert.Empty(plain.Bought);
+        Assert.Contains("above the price ceiling of 0.80", plain.Message, StringComparison.Ordinal);
+        Assert.Equal(10m, sandbox.Simulator.GetBalance(key.Reveal()).Balance);
+        // Asking for more does not lift it; the administrator letting the member raise it does.
+        Assert.Equal(0.80m, await ceilings.EffectiveAsync(member, "telegram", 1.00m));
+        Assert.Null(await _core.Get<TeamKeyService>().SetMayRaiseCeilingsAsync(admin, member, true));
+        Assert.Equal(1.00m, await ceilings.EffectiveAsync(member, "telegram", 1.00m));
+        var raised = await Buying.BuyAsync(member, Guid.NewGuid(), Telegram, [Germany], 1.00m);
+        Assert.Equal("DE", raised.BoughtIn?.Code);
+        Assert.Equal(0.70m, await ceilings.EffectiveAsync(member, "telegram", 0.70m));
+        Assert.Equal(0.80m, await ceilings.EffectiveAsync(member, "telegram", null));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => ceilings.SetAsync(member, Telegram, 5m));
+    }
+
+    [Fact]
+    public async Task Rules_AreSavedForOneselfOrByAnAdministratorForTheTeam_AndEachSeesTheirOwnAndTheTeams()
+    {
+        var admin = await _core.NewUserAsync("admin@example.com");
+        var (alice, bob) = (await _core.NewUserAsync("alice@example.com"), await _core.NewUserAsync("bob@example.com"));
+        var rules = _core.Get<BuyRules>();
+
+        Assert.Null(await rules.SaveAsync(admin, "Telegram, Europe", Telegram, [Britain, Netherlands, Germany], 0.80m, forTeam: true));
+        Assert.Null(await rules.SaveAsync(alice, "Mine", Telegram, [Germany], null, forTeam: false));
+        Assert.NotNull(await rules.SaveAsync(bob, "Team?", Telegram, [Germany], null, forTeam: true));
+
+        var alices = await rules.ListAsync(alice);
+        Assert.Equal(["Telegram, Europe", "Mine"], alices.Select(r => r.Name));
+        Assert.Equal(["GB", "NL", "DE"], alices[0].Countries.Select(c => c.Code));
+        Assert.Equal("Telegram in United Kingdom, then Netherlands, then Germany, at most 0.80", alices[0].Describe());
+        Assert.Equal(["Telegram, Europe"], (await rules.ListAsync(bob)).Select(r => r.Name));
+        Assert.NotNull(await rules.RemoveAsync(bob, alices[1].Id));
+        Assert.NotNull(await rules.RemoveAsync(alice, alices[0].Id));
+        Assert.Null(await rules.RemoveAsync(admin, alices[0].Id));
+        Assert.Equal(["Mine"], (await rules.ListAsync(alice)).Select(r => r.Name));
     }
 
     private static decimal PriceOf(string service, string country) =>

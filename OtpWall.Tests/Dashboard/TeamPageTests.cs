@@ -141,6 +141,26 @@ public sealed class TeamPageTests(SandboxServer sandbox) : DashboardPageContext(
         Assert.Null(await tokens.AuthenticateAsync(created.Value));
     }
 
+    [Fact]
+    public async Task APriceCeilingSetForAService_ListsOnTeam_AndAMemberCanBeLetAboveIt()
+    {
+        await RegisterMemberAsync();
+        await Services.GetRequiredService<OtpWall.Core.ApiKeys.ApiKeyVault>().SaveAsync(UserId, await Sandbox.NewAccountAsync(5m));
+        var cut = Render<TeamPage>();
+
+        cut.WaitForElement("[data-testid=team-ceiling-service]").Change("telegram");
+        cut.Find("[data-testid=team-ceiling-amount]").Change("0.80");
+        await cut.ClickWhenReadyAsync("[data-testid=team-ceiling-save]");
+
+        cut.WaitForAssertion(() => Assert.Contains("at most 0.80", cut.Find("[data-testid=team-ceiling-row][data-service=telegram]").TextContent, StringComparison.Ordinal));
+        var ceilings = Services.GetRequiredService<OtpWall.Core.Spending.PriceCeilings>();
+        var member = (await Services.GetRequiredService<TeamService>().ListMembersAsync(UserId)).Single(m => m.Email == "member@example.com").Id;
+        Assert.Equal(0.80m, await ceilings.EffectiveAsync(member, "telegram", 2m));
+
+        await cut.Find("[data-testid=member-may-raise]").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+        Assert.Equal(2m, await ceilings.EffectiveAsync(member, "telegram", 2m));
+    }
+
     private async Task RegisterMemberAsync()
     {
         var registration = Services.GetRequiredService<RegistrationService>();

@@ -47,7 +47,7 @@ public sealed record BatchResult(int Asked, IReadOnlyList<ActivationView> Bought
 /// behind the person's back. Cancelling stops it before its next purchase (the one being sent is seen through) and
 /// throws <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class BatchPurchases(Purchases purchases)
+public sealed class BatchPurchases(Purchases purchases, FallbackPurchases fallback, Spending.PriceCeilings ceilings)
 {
     public const int MaxQuantity = 10;
 
@@ -57,6 +57,8 @@ public sealed class BatchPurchases(Purchases purchases)
         CancellationToken cancellationToken = default)
     {
         quantity = Math.Clamp(quantity, 1, MaxQuantity);
+        // A team default ceiling for the service: each number is bought under it (cancelled at once if it cost more).
+        var ceiling = await ceilings.EffectiveAsync(userId, service.Code, null, cancellationToken);
         var lines = new List<string>();
         var bought = new List<ActivationView>();
         for (var i = 0; i < quantity; i++)
@@ -67,7 +69,9 @@ public sealed class BatchPurchases(Purchases purchases)
             BuyResult result;
             try
             {
-                result = await purchases.BuyAsync(userId, Guid.NewGuid(), service, country, payer, cancellationToken: cancellationToken);
+                result = ceiling is null
+                    ? await purchases.BuyAsync(userId, Guid.NewGuid(), service, country, payer, cancellationToken: cancellationToken)
+                    : (await fallback.BuyAsync(userId, Guid.NewGuid(), service, [country], ceiling, payer, cancellationToken: cancellationToken)).Result;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

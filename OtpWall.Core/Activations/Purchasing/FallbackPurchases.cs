@@ -40,7 +40,7 @@ public sealed record FallbackBuyResult(BuyResult Result, IReadOnlyList<CountryTr
 /// once and the next country tried. One purchase at a time (<see cref="Purchases"/>' gates), never two numbers kept
 /// for one request; the same <paramref name="attemptId"/> again answers what the first attempt bought.
 /// </summary>
-public sealed class FallbackPurchases(Purchases purchases, ActivationService activations, SpendingService spending)
+public sealed class FallbackPurchases(Purchases purchases, ActivationService activations, SpendingService spending, PriceCeilings ceilings)
 {
     /// <summary>The most countries one purchase tries.</summary>
     public const int MaxCountries = 10;
@@ -51,7 +51,10 @@ public sealed class FallbackPurchases(Purchases purchases, ActivationService act
     {
         ArgumentOutOfRangeException.ThrowIfZero(countries.Count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(countries.Count, MaxCountries);
+        // The team's default ceiling for the service holds unless the member may raise it.
+        ceiling = await ceilings.EffectiveAsync(userId, service.Code, ceiling, cancellationToken);
         var tried = new List<CountryTried>();
+        BuyResult? lastResult = null;
         for (var i = 0; i < countries.Count; i++)
         {
             var country = countries[i];
@@ -62,6 +65,7 @@ public sealed class FallbackPurchases(Purchases purchases, ActivationService act
                 continue;
             }
             var result = await purchases.BuyAsync(userId, AttemptIn(attemptId, i), service, country, payer, apiToken, cancellationToken);
+            lastResult = result;
             if (result is { Outcome: BuyOutcome.Refused, Refusal: BuyRefusal.NoNumbers })
             {
                 tried.Add(new CountryTried(country, CountryOutcome.NoNumbers, $"{country.Name}: no numbers."));
@@ -75,6 +79,8 @@ public sealed class FallbackPurchases(Purchases purchases, ActivationService act
             if (result.Outcome == BuyOutcome.Bought) tried.Add(new CountryTried(country, CountryOutcome.Bought, $"{country.Name}: bought."));
             return new FallbackBuyResult(result, tried);
         }
+        // One country that had no numbers: its own refusal, as a plain purchase says it.
+        if (countries.Count == 1 && lastResult is { Refusal: BuyRefusal.NoNumbers }) return new FallbackBuyResult(lastResult, tried);
         var message = string.Join(" ", tried.Select(t => t.Message)) + " Nothing was bought.";
         var refusal = tried.All(t => t.Outcome == CountryOutcome.NoNumbers) ? BuyRefusal.NoNumbers : BuyRefusal.AboveCeiling;
         return new FallbackBuyResult(new BuyResult(BuyOutcome.Refused, null, message, refusal), tried);

@@ -21,7 +21,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Spending.MemberSpending",
                 typeof(MemberSpending),
                 baseEntityType,
-                propertyCount: 4,
+                propertyCount: 5,
                 foreignKeyCount: 1,
                 keyCount: 1);
 
@@ -47,6 +47,13 @@ namespace OtpWall.Core.Data.CompiledModel
                 maxLength: 10,
                 providerPropertyType: typeof(string));
             keyMode.SetSentinelFromProviderValue("Own");
+
+            var mayRaiseCeilings = runtimeEntityType.AddProperty(
+                "MayRaiseCeilings",
+                typeof(bool),
+                propertyInfo: typeof(MemberSpending).GetProperty("MayRaiseCeilings", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MemberSpending).GetField("<MayRaiseCeilings>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var monthlyLimit = runtimeEntityType.AddProperty(
                 "MonthlyLimit",

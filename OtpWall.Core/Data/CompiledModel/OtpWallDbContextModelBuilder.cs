@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8ff699d0-b9b7-47b7-979d-feaa5ba7335f"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("cbd74eb8-176a-4b82-80fe-2f49e5fc5d55"), entityTypeCount: 25)
         {
         }
 
@@ -32,6 +32,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var activationPreferences = ActivationPreferencesEntityType.Create(this);
             var favouritePair = FavouritePairEntityType.Create(this);
             var pairShortage = PairShortageEntityType.Create(this);
+            var buyRule = BuyRuleEntityType.Create(this);
             var retiredApiKey = RetiredApiKeyEntityType.Create(this);
             var storedApiKey = StoredApiKeyEntityType.Create(this);
             var teamApiKey = TeamApiKeyEntityType.Create(this);
@@ -39,6 +40,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var auditEntry = AuditEntryEntityType.Create(this);
             var sandboxSnapshot = SandboxSnapshotEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
+            var serviceCeiling = ServiceCeilingEntityType.Create(this);
             var accountMovement = AccountMovementEntityType.Create(this);
 
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
@@ -52,6 +54,7 @@ namespace OtpWall.Core.Data.CompiledModel
             ActivationMessageEntityType.CreateForeignKey1(activationMessage, activation);
             ActivationPreferencesEntityType.CreateForeignKey1(activationPreferences, applicationUser);
             FavouritePairEntityType.CreateForeignKey1(favouritePair, applicationUser);
+            BuyRuleEntityType.CreateForeignKey1(buyRule, applicationUser);
             RetiredApiKeyEntityType.CreateForeignKey1(retiredApiKey, applicationUser);
             StoredApiKeyEntityType.CreateForeignKey1(storedApiKey, applicationUser);
             ApiTokenEntityType.CreateForeignKey1(apiToken, applicationUser);
@@ -72,6 +75,7 @@ namespace OtpWall.Core.Data.CompiledModel
             ActivationPreferencesEntityType.CreateAnnotations(activationPreferences);
             FavouritePairEntityType.CreateAnnotations(favouritePair);
             PairShortageEntityType.CreateAnnotations(pairShortage);
+            BuyRuleEntityType.CreateAnnotations(buyRule);
             RetiredApiKeyEntityType.CreateAnnotations(retiredApiKey);
             StoredApiKeyEntityType.CreateAnnotations(storedApiKey);
             TeamApiKeyEntityType.CreateAnnotations(teamApiKey);
@@ -79,6 +83,7 @@ namespace OtpWall.Core.Data.CompiledModel
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             SandboxSnapshotEntityType.CreateAnnotations(sandboxSnapshot);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);
+            ServiceCeilingEntityType.CreateAnnotations(serviceCeiling);
             AccountMovementEntityType.CreateAnnotations(accountMovement);
 
             AddAnnotation("ProductVersion", "10.0.15");

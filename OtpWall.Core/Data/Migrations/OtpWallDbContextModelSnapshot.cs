@@ -521,6 +521,49 @@ namespace OtpWall.Core.Data.Migrations
                     b.ToTable("PairShortages");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.Activations.Purchasing.BuyRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Ceiling")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CountriesJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("BuyRules");
+                });
+
             modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>
                 {
                     b.Property<string>("UserId")
@@ -727,12 +770,35 @@ namespace OtpWall.Core.Data.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MayRaiseCeilings")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal?>("MonthlyLimit")
                         .HasColumnType("TEXT");
 
                     b.HasKey("UserId");
 
                     b.ToTable("MemberSpending");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Spending.ServiceCeiling", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Ceiling")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("ServiceCeilings");
                 });
 
             modelBuilder.Entity("OtpWall.Core.Wallet.AccountMovement", b =>
@@ -860,6 +926,14 @@ namespace OtpWall.Core.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Activations.Purchasing.BuyRule", b =>
+                {
+                    b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>

@@ -553,6 +553,49 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.ToTable("PairShortages");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.Activations.Purchasing.BuyRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("Ceiling")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("CountriesJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("BuyRules");
+                });
+
             modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>
                 {
                     b.Property<string>("UserId")
@@ -761,12 +804,35 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<bool>("MayRaiseCeilings")
+                        .HasColumnType("boolean");
+
                     b.Property<decimal?>("MonthlyLimit")
                         .HasColumnType("numeric");
 
                     b.HasKey("UserId");
 
                     b.ToTable("MemberSpending");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Spending.ServiceCeiling", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<decimal>("Ceiling")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("ServiceName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("ServiceCeilings");
                 });
 
             modelBuilder.Entity("OtpWall.Core.Wallet.AccountMovement", b =>
@@ -896,6 +962,14 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Activations.Purchasing.BuyRule", b =>
+                {
+                    b.HasOne("OtpWall.Core.Accounts.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("OtpWall.Core.ApiKeys.RetiredApiKey", b =>

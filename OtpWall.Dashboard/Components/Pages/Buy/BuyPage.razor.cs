@@ -46,6 +46,8 @@ public sealed partial class BuyPage
     private readonly List<Country?> _fallbacks = [];
     private decimal? _ceiling;
     private FallbackBuyResult? _ruleResult;
+    private IReadOnlyList<BuyRuleView> _rules = [];
+    private bool _administrator;
     // Leaving the page stops a batch before its next purchase (the one being sent is seen through).
     private readonly CancellationTokenSource _leaving = new();
 
@@ -64,6 +66,7 @@ public sealed partial class BuyPage
         _userId = await AuthenticationState.IdAsync();
         _quickPairs = await Preferences.QuickPairsAsync(_userId);
         _confirmQuickBuys = (await Preferences.GetAsync(_userId)).ConfirmQuickBuys;
+        await LoadRulesAsync();
         _insights = await Insights.GetAsync();
         Follow<InsightsRefreshed>(refreshed => OnInsightsRefreshedAsync(refreshed.Snapshot));
         _spending = await Spending.GetStatusAsync(_userId);
@@ -174,11 +177,51 @@ public sealed partial class BuyPage
         ? $"Buy {_service!.Name} · {_country!.Name}{(_fallbacks.Count(c => c is not null) is > 0 and var more ? $", then {more} more" : "")}{(_ceiling is { } most ? $", at most {most}" : "")}"
         : $"Buy {(_quantity > 1 ? $"{_quantity} × " : "")}{_service!.Name} · {_country!.Name}";
 
-    private Task BuyAsync() => UsesRule ? BuyWithRuleAsync(_service!, _country!) : BuyManyAsync(_service!, _country!, _quantity);
+    private Task BuyAsync() => UsesRule ? BuyWithRuleAsync(_service!, CountriesChosen(), _ceiling) : BuyManyAsync(_service!, _country!, _quantity);
+
+    private List<Country> CountriesChosen() =>
+        [.. new[] { _country! }.Concat(_fallbacks.OfType<Country>()).DistinctBy(c => c.Code, StringComparer.OrdinalIgnoreCase)];
+
+    private async Task LoadRulesAsync()
+    {
+        _rules = await Rules.ListAsync(_userId!);
+        _administrator = await Team.IsAdministratorAsync(_userId!);
+    }
+
+    // A saved rule's button: one number with that rule (after a confirmation, when the person asked for one).
+    private async Task BuyWithSavedRuleAsync(BuyRuleView rule)
+    {
+        if (_buying) return;
+        if (_confirmQuickBuys && !await Dialogs.ConfirmAsync("Buy now?", $"Buy one number with the rule \"{rule.Name}\": {rule.Describe()}?", "Buy", "Not now"))
+            return;
+        await BuyWithRuleAsync(rule.Service, rule.Countries, rule.Ceiling);
+    }
+
+    private async Task<bool> SaveRuleAsync(string name, bool forTeam)
+    {
+        if (_userId is null || _service is null || _country is null) return false;
+        if (await Rules.SaveAsync(_userId, name, _service, CountriesChosen(), _ceiling, forTeam) is { } refusal)
+        {
+            Snackbar.Add(refusal.Message, Severity.Warning);
+            return false;
+        }
+        Snackbar.Add($"Rule \"{name.Trim()}\" saved{(forTeam ? " for the whole team" : "")}.", Severity.Success);
+        await LoadRulesAsync();
+        StateHasChanged(); // called by the rules' form, not through an event of this page
+        return true;
+    }
+
+    private async Task RemoveRuleAsync(BuyRuleView rule)
+    {
+        if (!await Dialogs.ConfirmAsync($"Remove the rule \"{rule.Name}\"?", rule.ForTeam ? "It goes for everyone on the team." : rule.Describe(), "Remove", "Keep it"))
+            return;
+        if (await Rules.RemoveAsync(_userId!, rule.Id) is { } refusal) Snackbar.Add(refusal.Message, Severity.Warning);
+        await LoadRulesAsync();
+    }
 
     // One number with the purchase's policy (FallbackPurchases): the result says where it was bought and what happened
     // in each country before it; it stays on this page, with a link to the number.
-    private async Task BuyWithRuleAsync(Service service, Country first)
+    private async Task BuyWithRuleAsync(Service service, IReadOnlyList<Country> countries, decimal? ceiling)
     {
         if (_buying || _userId is null) return;
         _buying = true;
@@ -186,8 +229,7 @@ public sealed partial class BuyPage
         _batch = [];
         try
         {
-            var countries = new[] { first }.Concat(_fallbacks.OfType<Country>()).DistinctBy(c => c.Code, StringComparer.OrdinalIgnoreCase).ToList();
-            var result = await Fallback.BuyAsync(_userId, Guid.NewGuid(), service, countries, _ceiling, _payer, cancellationToken: _leaving.Token);
+            var result = await Fallback.BuyAsync(_userId, Guid.NewGuid(), service, countries, ceiling, _payer, cancellationToken: _leaving.Token);
             _insights = await Insights.GetAsync(fresh: true);
             if (result.Result.Outcome != BuyOutcome.Bought) _spending = await Spending.GetStatusAsync(_userId);
             if (result.Result.Outcome == BuyOutcome.Refused && result.Tried.Count == 0)
