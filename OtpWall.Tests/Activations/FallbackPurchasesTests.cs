@@ -136,6 +136,37 @@ public sealed class FallbackPurchasesTests(SandboxServer sandbox) : IClassFixtur
     }
 
     [Fact]
+    public async Task TwoMembersBuyingAtOnceOverASlowLink_AreBothHeldToTheTeamCeiling_AndStillAreAfterTheRevalidationInterval()
+    {
+        var admin = await _core.NewUserAsync("admin@example.com");
+        var (alice, aliceKey) = await _core.NewUserWithKeyAsync("alice@example.com");
+        var (bob, bobKey) = await _core.NewUserWithKeyAsync("bob@example.com");
+        Assert.Null(await _core.Get<PriceCeilings>().SetAsync(admin, Telegram, 0.60m));
+        sandbox.Simulator.SetPrice("telegram", "GB", 0.75m);
+        sandbox.Simulator.SetPrice("telegram", "DE", 0.50m);
+        await sandbox.SetFaultsAsync(new { latencyMs = 200 });
+        try
+        {
+            // Both ask for more than the team allows, at once: each is held to 0.60, so Britain is cancelled and Germany bought.
+            var results = await Task.WhenAll(
+                Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, [Britain, Germany], 1.00m),
+                Buying.BuyAsync(bob, Guid.NewGuid(), Telegram, [Britain, Germany], 1.00m));
+            Assert.All(results, r => Assert.Equal("DE", r.BoughtIn?.Code));
+            Assert.Equal(10m - 0.50m, sandbox.Simulator.GetBalance(aliceKey.Reveal()).Balance);
+            Assert.Equal(10m - 0.50m, sandbox.Simulator.GetBalance(bobKey.Reveal()).Balance);
+
+            // Two minutes on (past a sign-in's revalidation): the ceiling holds, and Britain is now skipped before buying.
+            _clock.Advance(TimeSpan.FromMinutes(2));
+            var later = await Buying.BuyAsync(alice, Guid.NewGuid(), Telegram, [Britain, Germany], null);
+            Assert.Equal([CountryOutcome.SkippedAboveCeiling, CountryOutcome.Bought], later.Tried.Select(t => t.Outcome));
+        }
+        finally
+        {
+            await sandbox.ClearFaultsAsync();
+        }
+    }
+
+    [Fact]
     public async Task Rules_AreSavedForOneselfOrByAnAdministratorForTheTeam_AndEachSeesTheirOwnAndTheTeams()
     {
         var admin = await _core.NewUserAsync("admin@example.com");
