@@ -33,6 +33,7 @@ public static class AuditActions
     public const string ApiTokenCreated = "api-token-created";
     public const string ApiTokenRevoked = "api-token-revoked";
     public const string Purchase = "purchase";
+    public const string SkippedOverCeiling = "skipped-over-ceiling";
     public const string Complete = "complete";
     public const string Cancel = "cancel";
     public const string AutoCancel = "auto-cancel";
@@ -77,6 +78,7 @@ public static class AuditActions
         ("Team", LowBalanceThresholdChanged, "Low-balance warning changed"),
         ("Team", PriceCeilingChanged, "Price ceiling changed"),
         ("Activations", Purchase, "Purchase"),
+        ("Activations", SkippedOverCeiling, "Skipped over the price ceiling"),
         ("Activations", Complete, "Completed"),
         ("Activations", Cancel, "Cancelled"),
         ("Activations", AutoCancel, "Cancelled automatically"),

@@ -82,6 +82,9 @@ public sealed class FallbackPurchasesTests(SandboxServer sandbox) : IClassFixtur
         var second = await Buying.BuyAsync(userId, Guid.NewGuid(), Telegram, [Britain, Germany], ceiling: 0.80m);
         Assert.Equal([CountryOutcome.SkippedAboveCeiling, CountryOutcome.Bought], second.Tried.Select(t => t.Outcome));
         Assert.Equal(1, (await ActivationsAsync(userId)).Count(a => a.Country == "GB"));
+        await using (var db = await _core.Get<IDbContextFactory<OtpWallDbContext>>().CreateDbContextAsync())
+            Assert.Contains("United Kingdom: its last price here (0.90) is above the ceiling of 0.80",
+                await db.AuditEntries.Where(e => e.Action == AuditActions.SkippedOverCeiling && e.ActorId == userId).Select(e => e.Text).SingleAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed record FallbackBuyResult(BuyResult Result, IReadOnlyList<CountryTr
 /// once and the next country tried. One purchase at a time (<see cref="Purchases"/>' gates), never two numbers kept
 /// for one request; the same <paramref name="attemptId"/> again answers what the first attempt bought.
 /// </summary>
-public sealed class FallbackPurchases(Purchases purchases, ActivationService activations, SpendingService spending, PriceCeilings ceilings)
+public sealed class FallbackPurchases(
+    Purchases purchases, ActivationService activations, SpendingService spending, PriceCeilings ceilings, Audit.AuditLog audit)
 {
     /// <summary>The most countries one purchase tries.</summary>
     public const int MaxCountries = 10;
@@ -62,6 +63,9 @@ public sealed class FallbackPurchases(Purchases purchases, ActivationService act
             {
                 tried.Add(new CountryTried(country, CountryOutcome.SkippedAboveCeiling,
                     $"{country.Name}: skipped, its last price here ({Amounts.Text(last, null)}) is above the ceiling of {Amounts.Text(most, null)}."));
+                await audit.RecordAsync(Audit.AuditActions.SkippedOverCeiling, userId,
+                    $"Did not buy a {service.Name} number in {country.Name}: its last price here ({Amounts.Text(last, null)}) is above the ceiling of {Amounts.Text(most, null)}.",
+                    cancellationToken: CancellationToken.None);
                 continue;
             }
             var result = await purchases.BuyAsync(userId, AttemptIn(attemptId, i), service, country, payer, apiToken, cancellationToken);
