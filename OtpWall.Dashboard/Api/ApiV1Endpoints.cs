@@ -118,8 +118,8 @@ public static class ApiV1Endpoints
         HttpContext http, SpendingService spending, PayingKeys keys, WalletService wallet, CancellationToken cancellationToken)
     {
         var caller = http.ApiCaller();
+        // The shared wallet reading (at most one OTPWALL read per account per interval) says when there is no key.
         var payer = await PayerAsync(caller, spending, keys, cancellationToken);
-        if ((await keys.CurrentAsync(caller.UserId, payer, cancellationToken)).Key is null) return NoKey(payer);
         var reading = await wallet.ReadAsync(PayingKeys.AccountOf(caller.UserId, payer), cancellationToken);
         if (reading.Problem is null && reading.Balance is { } balance) return Results.Json(new BalanceAnswer(balance.Amount, balance.Currency));
         return reading.Problem switch
@@ -145,8 +145,8 @@ public static class ApiV1Endpoints
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 255 || idempotencyKey.Any(c => c is < ' ' or > '~')))
             return Error(StatusCodes.Status400BadRequest, "invalid_idempotency_key", "An Idempotency-Key is 1 to 255 printable ASCII characters.");
 
-        var payer = await PayerAsync(caller, spending, keys, cancellationToken);
-        if ((await keys.CurrentAsync(caller.UserId, payer, cancellationToken)).Key is not { } key) return NoKey(payer);
+        var (payer, key) = await PayingKeyAsync(caller, spending, keys, cancellationToken);
+        if (key is null) return NoKey(payer);
         CatalogueSnapshot known;
         try
         {
@@ -290,8 +290,8 @@ public static class ApiV1Endpoints
         var caller = http.ApiCaller();
         var services = http.RequestServices;
         var keys = services.GetRequiredService<PayingKeys>();
-        var payer = await PayerAsync(caller, services.GetRequiredService<SpendingService>(), keys, cancellationToken);
-        if ((await keys.CurrentAsync(caller.UserId, payer, cancellationToken)).Key is not { } key) return NoKey(payer);
+        var (payer, key) = await PayingKeyAsync(caller, services.GetRequiredService<SpendingService>(), keys, cancellationToken);
+        if (key is null) return NoKey(payer);
         try
         {
             return Results.Json(select(await services.GetRequiredService<CatalogueService>().GetAsync(key, cancellationToken)).ToArray());
@@ -305,6 +305,14 @@ public static class ApiV1Endpoints
     /// <summary>Who pays for the token owner, as on Buy when they do not choose: their key mode decides.</summary>
     private static async Task<Payer> PayerAsync(ApiCaller caller, SpendingService spending, PayingKeys keys, CancellationToken cancellationToken) =>
         await keys.DefaultPayerAsync(caller.UserId, (await spending.GetPolicyAsync(caller.UserId, cancellationToken)).KeyMode, cancellationToken);
+
+    /// <summary>Who pays, and with which key (null: none saved or readable).</summary>
+    private static async Task<(Payer Payer, OtpWallApiKey? Key)> PayingKeyAsync(
+        ApiCaller caller, SpendingService spending, PayingKeys keys, CancellationToken cancellationToken)
+    {
+        var payer = await PayerAsync(caller, spending, keys, cancellationToken);
+        return (payer, (await keys.CurrentAsync(caller.UserId, payer, cancellationToken)).Key);
+    }
 
     /// <summary>The attempt an Idempotency-Key stands for: the same person and key always make the same one.</summary>
     internal static Guid AttemptOf(string userId, string idempotencyKey) =>

@@ -172,6 +172,9 @@ public sealed class TeamApiTests(TeamApiHost team) : IClassFixture<TeamApiHost>
         Assert.Equal(403, noKey.Status);
         Assert.Equal("no_key", noKey.Body!["error"]!.GetValue<string>());
         Assert.Contains("OTPWALL key", noKey.Body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var noBalance = await keylessApi.GetAsync("balance");
+        Assert.Equal(403, noBalance.Status);
+        Assert.Equal("no_key", noBalance.Body!["error"]!.GetValue<string>());
         var badBody = await keylessApi.SendAsync(HttpMethod.Post, "number", new { service = "telegram" });
         Assert.Equal(400, badBody.Status);
         Assert.Equal("invalid_request", badBody.Body!["error"]!.GetValue<string>());

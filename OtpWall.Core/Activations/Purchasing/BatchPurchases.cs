@@ -47,7 +47,7 @@ public sealed record BatchResult(int Asked, IReadOnlyList<ActivationView> Bought
 /// behind the person's back. Cancelling stops it before its next purchase (the one being sent is seen through) and
 /// throws <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class BatchPurchases(Purchases purchases, FallbackPurchases fallback, Spending.PriceCeilings ceilings)
+public sealed class BatchPurchases(FallbackPurchases purchases)
 {
     public const int MaxQuantity = 10;
 
@@ -57,8 +57,6 @@ public sealed class BatchPurchases(Purchases purchases, FallbackPurchases fallba
         CancellationToken cancellationToken = default)
     {
         quantity = Math.Clamp(quantity, 1, MaxQuantity);
-        // A team default ceiling for the service: each number is bought under it (cancelled at once if it cost more).
-        var ceiling = await ceilings.EffectiveAsync(userId, service.Code, null, cancellationToken);
         var lines = new List<string>();
         var bought = new List<ActivationView>();
         for (var i = 0; i < quantity; i++)
@@ -69,9 +67,9 @@ public sealed class BatchPurchases(Purchases purchases, FallbackPurchases fallba
             BuyResult result;
             try
             {
-                result = ceiling is null
-                    ? await purchases.BuyAsync(userId, Guid.NewGuid(), service, country, payer, cancellationToken: cancellationToken)
-                    : (await fallback.BuyAsync(userId, Guid.NewGuid(), service, [country], ceiling, payer, cancellationToken: cancellationToken)).Result;
+                // Through the purchase policy with the one country: the team's default price ceiling for the service, if
+                // any, holds for each number (one that cost more is cancelled at once).
+                result = (await purchases.BuyAsync(userId, Guid.NewGuid(), service, [country], null, payer, cancellationToken: cancellationToken)).Result;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

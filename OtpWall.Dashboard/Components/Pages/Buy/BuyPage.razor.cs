@@ -221,7 +221,25 @@ public sealed partial class BuyPage
 
     // One number with the purchase's policy (FallbackPurchases): the result says where it was bought and what happened
     // in each country before it; it stays on this page, with a link to the number.
-    private async Task BuyWithRuleAsync(Service service, IReadOnlyList<Country> countries, decimal? ceiling)
+    private Task BuyWithRuleAsync(Service service, IReadOnlyList<Country> countries, decimal? ceiling) => PurchaseAsync(async userId =>
+    {
+        var result = await Fallback.BuyAsync(userId, Guid.NewGuid(), service, countries, ceiling, _payer, cancellationToken: _leaving.Token);
+        _insights = await Insights.GetAsync(fresh: true);
+        if (result.Result.Outcome != BuyOutcome.Bought) _spending = await Spending.GetStatusAsync(userId);
+        if (result.Result.Outcome == BuyOutcome.Refused && result.Tried.Count == 0)
+        {
+            Show(result.Result.Message, Severity.Error);
+            _topUp = result.Result.Refusal == BuyRefusal.NotEnoughBalance;
+        }
+        else
+        {
+            _ruleResult = result;
+        }
+    });
+
+    // What every purchase from this page shares: one at a time, what the last one said cleared, and leaving the page
+    // stops it before its next purchase is sent.
+    private async Task PurchaseAsync(Func<string, Task> purchase)
     {
         if (_buying || _userId is null) return;
         _buying = true;
@@ -229,18 +247,7 @@ public sealed partial class BuyPage
         _batch = [];
         try
         {
-            var result = await Fallback.BuyAsync(_userId, Guid.NewGuid(), service, countries, ceiling, _payer, cancellationToken: _leaving.Token);
-            _insights = await Insights.GetAsync(fresh: true);
-            if (result.Result.Outcome != BuyOutcome.Bought) _spending = await Spending.GetStatusAsync(_userId);
-            if (result.Result.Outcome == BuyOutcome.Refused && result.Tried.Count == 0)
-            {
-                Show(result.Result.Message, Severity.Error);
-                _topUp = result.Result.Refusal == BuyRefusal.NotEnoughBalance;
-            }
-            else
-            {
-                _ruleResult = result;
-            }
+            await purchase(_userId);
         }
         catch (OperationCanceledException) when (_leaving.IsCancellationRequested)
         {
@@ -254,38 +261,23 @@ public sealed partial class BuyPage
 
     // One number, or a batch (BatchPurchases: each once, stopping at the first that is not bought). One number bought
     // opens Live activations with it; anything else is said here.
-    private async Task BuyManyAsync(Service service, Country country, int quantity)
+    private Task BuyManyAsync(Service service, Country country, int quantity) => PurchaseAsync(async userId =>
     {
-        if (_buying || _userId is null) return;
-        _buying = true;
-        (_message, _showLiveLink, _topUp, _noNumbers, _ruleResult) = (null, false, false, false, null);
-        _batch = [];
-        try
+        var batch = await Batches.BuyAsync(userId, service, country, _payer, quantity,
+            quantity > 1 ? lines => { _batch = [.. lines]; StateHasChanged(); } : null, _leaving.Token);
+        if (batch.Error is { } error) LogBuyFailed(Logger, error);
+        _insights = await Insights.GetAsync(fresh: true);
+        if (batch.Stopped is not null) _spending = await Spending.GetStatusAsync(userId);
+        if (batch.Asked == 1 && batch.Bought.Count == 1)
         {
-            var batch = await Batches.BuyAsync(_userId, service, country, _payer, quantity,
-                quantity > 1 ? lines => { _batch = [.. lines]; StateHasChanged(); } : null, _leaving.Token);
-            if (batch.Error is { } error) LogBuyFailed(Logger, error);
-            _insights = await Insights.GetAsync(fresh: true);
-            if (batch.Stopped is not null) _spending = await Spending.GetStatusAsync(_userId);
-            if (batch.Asked == 1 && batch.Bought.Count == 1)
-            {
-                Navigation.NavigateTo($"/activations?bought={batch.Bought[0].Id}");
-                return;
-            }
-            Show(batch.Message, batch.Tone switch { BatchTone.Done => Severity.Success, BatchTone.Partly => Severity.Warning, _ => Severity.Error });
-            _showLiveLink = batch.SomethingToSee;
-            _topUp = batch.Refusal == BuyRefusal.NotEnoughBalance;
-            _noNumbers = batch.Refusal == BuyRefusal.NoNumbers;
+            Navigation.NavigateTo($"/activations?bought={batch.Bought[0].Id}");
+            return;
         }
-        catch (OperationCanceledException) when (_leaving.IsCancellationRequested)
-        {
-            // The page was left before the next purchase was sent: nothing more is bought.
-        }
-        finally
-        {
-            _buying = false;
-        }
-    }
+        Show(batch.Message, batch.Tone switch { BatchTone.Done => Severity.Success, BatchTone.Partly => Severity.Warning, _ => Severity.Error });
+        _showLiveLink = batch.SomethingToSee;
+        _topUp = batch.Refusal == BuyRefusal.NotEnoughBalance;
+        _noNumbers = batch.Refusal == BuyRefusal.NoNumbers;
+    });
 
     private bool IsFavourite(string service, string country) => _quickPairs.Any(p => p.IsFavourite && p.Service == service && p.Country == country);
 
