@@ -58,12 +58,48 @@ public sealed class RegistrationService(
         var decision = await DecideAsync(inviteToken, cancellationToken);
         if (!decision.Allowed) return new RegistrationResult(null, decision.Refusal);
 
+        return await CreateAsync(email, decision, inviteToken, (users, user) => users.CreateAsync(user, password), "Registered", cancellationToken);
+    }
+
+    /// <summary>
+    /// Someone the team's identity provider vouches for joins without a password: with an invite (or as the first
+    /// account) as anyone else, or, when <paramref name="verifiedAllowedDomain"/> (a verified e-mail of a domain the
+    /// configuration lets in), as a member without one, unless registration is closed. The account is linked to
+    /// <paramref name="login"/> in the same step.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterWithProviderAsync(
+        string email, string? inviteToken, bool verifiedAllowedDomain, UserLoginInfo login, CancellationToken cancellationToken = default)
+    {
+        await using var gate = await gates.EnterAsync(RegistrationGate, TimeSpan.FromSeconds(30), cancellationToken);
+        if (gate is null) return new RegistrationResult(null, new Refusal("The dashboard is busy registering other people. Try again in a minute."));
+
+        var decision = await DecideAsync(inviteToken, cancellationToken);
+        if (!decision.Allowed && verifiedAllowedDomain && await GetPolicyAsync(cancellationToken) != RegistrationPolicy.Closed)
+            decision = new RegistrationDecision(true, false, null);
+        if (!decision.Allowed) return new RegistrationResult(null, decision.Refusal);
+
+        var how = $"Registered through {login.ProviderDisplayName ?? login.LoginProvider}";
+        if (string.IsNullOrWhiteSpace(inviteToken) && !decision.BecomesAdministrator) how += " (an e-mail address of an allowed domain)";
+        return await CreateAsync(email, decision, inviteToken, async (users, user) =>
+        {
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded) return created;
+            var linked = await users.AddLoginAsync(user, login);
+            if (!linked.Succeeded) await users.DeleteAsync(user);
+            return linked;
+        }, how, cancellationToken);
+    }
+
+    private async Task<RegistrationResult> CreateAsync(
+        string email, RegistrationDecision decision, string? inviteToken, Func<UserManager<ApplicationUser>, ApplicationUser, Task<IdentityResult>> create,
+        string how, CancellationToken cancellationToken)
+    {
         var user = new ApplicationUser { UserName = email, Email = email, CreatedAt = time.GetUtcNow() };
         var invite = await ClaimInviteAsync(decision, inviteToken, user.Id, cancellationToken);
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var created = await users.CreateAsync(user, password);
+        var created = await create(users, user);
         if (!created.Succeeded)
         {
             if (invite is { } claimed) await ReleaseInviteAsync(claimed, user.Id, cancellationToken);
@@ -77,7 +113,7 @@ public sealed class RegistrationService(
             await users.AddToRoleAsync(user, TeamRoles.Administrator);
         }
         await audit.RecordAsync(AuditActions.Registered, user.Id,
-            decision.BecomesAdministrator ? "Registered as the first account, so as administrator." : "Registered.", cancellationToken: cancellationToken);
+            decision.BecomesAdministrator ? $"{how} as the first account, so as administrator." : $"{how}.", cancellationToken: cancellationToken);
         if (invite is not null) await audit.RecordAsync(AuditActions.InviteUsed, user.Id, "Joined with an invite link.", cancellationToken: cancellationToken);
         bus.Publish(new MemberRegistered(user.Id));
         return new RegistrationResult(user, null);

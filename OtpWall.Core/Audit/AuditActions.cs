@@ -8,6 +8,9 @@ public static class AuditActions
     public const string LockedOut = "locked-out";
     public const string SignOut = "sign-out";
     public const string SignOutEverywhere = "sign-out-everywhere";
+    public const string ProviderLinked = "sso-linked";
+    public const string ProviderUnlinked = "sso-unlinked";
+    public const string ProviderEnded = "sso-ended";
     public const string Registered = "registered";
     public const string PasswordChanged = "password-changed";
     public const string PasswordLinkCreated = "password-link-created";
@@ -53,6 +56,9 @@ public static class AuditActions
         ("Sign-in", LockedOut, "Locked out"),
         ("Sign-in", SignOut, "Signed out"),
         ("Sign-in", SignOutEverywhere, "Signed out everywhere"),
+        ("Sign-in", ProviderLinked, "Single sign-on linked"),
+        ("Sign-in", ProviderUnlinked, "Single sign-on unlinked"),
+        ("Sign-in", ProviderEnded, "Ended by the identity provider"),
         ("Account", Registered, "Registered"),
         ("Account", PasswordChanged, "Password changed"),
         ("Account", PasswordLinkCreated, "Password link created"),
@@ -94,7 +100,7 @@ public static class AuditActions
     /// <summary>What <c>/account/activity</c> shows a person about their own account.</summary>
     public static IReadOnlySet<string> Security { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        SignIn, SignInFailed, LockedOut, SignOutEverywhere, Registered, PasswordChanged, PasswordLinkCreated, PasswordReset,
+        SignIn, SignInFailed, LockedOut, SignOutEverywhere, ProviderLinked, ProviderUnlinked, ProviderEnded, Registered, PasswordChanged, PasswordLinkCreated, PasswordReset,
         TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, MemberDisabled, MemberEnabled, RoleChanged,
     };
 

@@ -8,6 +8,7 @@ using OtpWall.Core.Data;
 using OtpWall.Dashboard.Api;
 using OtpWall.Dashboard.Components;
 using OtpWall.Dashboard.Components.Account;
+using OtpWall.Dashboard.Components.Account.SingleSignOn;
 using OtpWall.Dashboard.Components.Pages.Audit;
 using OtpWall.Dashboard.Components.Pages.History;
 using OtpWall.Dashboard.Components.Pages.Usage;
@@ -44,12 +45,13 @@ internal static class DashboardHosting
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<Clipboard>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
+        var authentication = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        authentication.AddIdentityCookies();
+        builder.AddSingleSignOn(authentication);
         services.AddIdentityCore<ApplicationUser>()
             .AddOtpWallAccountRules()
             .AddSignInManager<EvenTimingSignInManager>()
@@ -129,6 +131,7 @@ internal static class DashboardHosting
             options.DisableWebSocketCompression = true;
         });
         app.MapAdditionalIdentityEndpoints();
+        app.MapSingleSignOn();
         app.MapThemeEndpoint();
         app.MapHistoryExport();
         app.MapAuditExport();

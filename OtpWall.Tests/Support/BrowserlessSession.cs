@@ -61,7 +61,7 @@ public sealed partial class BrowserlessSession : IDisposable
         var page = await GetPageAsync(tokenFrom ?? path);
         var token = AntiforgeryToken().Match(page);
         if (!token.Success) throw new InvalidOperationException($"No form with an antiforgery token on {path}:\n{page[..Math.Min(page.Length, 2000)]}");
-        var action = tokenFrom is null && FormAction().Match(page) is { Success: true } found ? WebUtility.HtmlDecode(found.Groups[1].Value) : path;
+        var action = tokenFrom is null && FormActionOf(page, formName) is { } found ? WebUtility.HtmlDecode(found) : path;
         var body = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = token.Groups[1].Value };
         return await Http.PostAsync(action, new FormUrlEncodedContent(body));
     }
@@ -75,6 +75,20 @@ public sealed partial class BrowserlessSession : IDisposable
             tokenFrom);
 
     public void Dispose() => _http.Dispose();
+
+    // The action of the form named formName (its hidden _handler field), or of the page's first form.
+    private static string? FormActionOf(string page, string formName)
+    {
+        string? first = null;
+        foreach (Match form in FormAction().Matches(page))
+        {
+            first ??= form.Groups[1].Value;
+            var end = page.IndexOf("</form>", form.Index, StringComparison.Ordinal);
+            if (end > 0 && page.AsSpan(form.Index, end - form.Index).Contains($"name=\"_handler\" value=\"{formName}\"", StringComparison.Ordinal))
+                return form.Groups[1].Value;
+        }
+        return first;
+    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();

@@ -26,6 +26,7 @@ public sealed class EvenTimingSignInManager(
     AuditLog audit,
     OtpWall.Core.Diagnostics.OtpWallMetrics metrics,
     IOptions<PasswordHasherOptions> hashing,
+    IOptions<SingleSignOn.SsoOptions> sso,
     TimeProvider time)
     : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
@@ -50,6 +51,13 @@ public sealed class EvenTimingSignInManager(
 
     public override async Task<SignInResult> PasswordSignInAsync(ApplicationUser user, string password, bool isPersistent, bool lockoutOnFailure)
     {
+        if (!sso.Value.AllowsPasswordSignIn(user.Email))
+        {
+            // Single sign-on only: the password is not even checked (the provider's rules are the only way in).
+            metrics.SignInFailed();
+            await audit.RecordAsync(AuditActions.SignInFailed, null, $"Password sign-in refused: this dashboard signs in through {sso.Value.DisplayName} only.", user.Id);
+            return SignInResult.NotAllowed;
+        }
         var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
         await RecordFailureAsync(user, result, "wrong password");
         return result;
@@ -82,7 +90,8 @@ public sealed class EvenTimingSignInManager(
         await base.SignInWithClaimsAsync(user, authenticationProperties, claims);
         if (kept is null)
         {
-            var how = claims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "with password and a second factor"
+            var how = claims.Any(c => c.Type == ClaimTypes.AuthenticationMethod && c.Value == SingleSignOn.SsoOptions.Scheme) ? $"through {sso.Value.DisplayName}"
+                : claims.Any(c => c.Type == "amr" && c.Value == "mfa") ? "with password and a second factor"
                 : claims.Any(c => c.Type == "amr" && c.Value == "pwd") ? "with password" : "right after registering";
             await audit.RecordAsync(AuditActions.SignIn, user.Id, $"Signed in {how}.");
         }

@@ -42,7 +42,7 @@ internal static class SessionEnforcement
     public static Task KeepSessionClaims(SecurityStampRefreshingPrincipalContext context)
     {
         if (context.CurrentPrincipal is not { } current || context.NewPrincipal?.Identity is not ClaimsIdentity renewed) return Task.CompletedTask;
-        foreach (var claim in current.Claims.Where(c => c.Type is SessionRegistry.ClaimType or "amr"))
+        foreach (var claim in current.Claims.Where(c => c.Type is SessionRegistry.ClaimType or "amr" or ClaimTypes.AuthenticationMethod))
             if (!renewed.HasClaim(claim.Type, claim.Value)) renewed.AddClaim(new Claim(claim.Type, claim.Value));
         return Task.CompletedTask;
     }
