@@ -230,14 +230,34 @@ public sealed class SingleSignOnTests
     }
 
     [Fact]
-    public async Task WithoutConfiguration_ThereIsNoProviderButton_AndItsEndpointsAreNotFound()
+    public async Task WithoutConfiguration_ThereIsNoProviderButton_AndItsAddressesAreNotFound()
     {
         await using var host = new DashboardHost();
         await host.RegisterAdministratorAsync();
         using var visitor = host.NewSession();
         Assert.DoesNotContain("sso-signin", await visitor.GetPageAsync("/Account/Login"), StringComparison.Ordinal);
-        using var response = await visitor.PostAsync("/Account/Sso/SignIn", new FormUrlEncodedContent([]));
-        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, response.StatusCode.ToString());
+        using var response = await visitor.GetAsync("/Account/Sso/SignIn");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AForgedOrSomeoneElsesLinkAddress_LinksNothing()
+    {
+        await using var provider = await TestIdentityProvider.StartAsync();
+        await using var host = await StartAsync(provider);
+        var (admin, adminId) = await host.RegisterAdministratorAsync();
+        using (var registering = host.NewSession())
+        using (await registering.RegisterAsync("rae@example.com", Password, await host.CreateInviteAsync(adminId))) { }
+        using var rae = host.NewSession();
+        using (await rae.SignInAsync("rae@example.com", Password)) { }
+        var adminsLink = ProviderSignIns.ButtonAddress(await admin.GetPageAsync("/account/sso"), "sso-link");
+
+        foreach (var forged in new[] { "Account/Sso/Link", "Account/Sso/Link?token=forged", adminsLink })
+        {
+            using var response = await rae.GetAsync("/" + forged);
+            Assert.Equal("/account/sso", BrowserlessSession.RedirectTarget(response));
+            Assert.Contains("That link has expired", WebUtility.HtmlDecode(await rae.GetPageAsync("/account/sso")), StringComparison.Ordinal);
+        }
     }
 
     internal static async Task<DashboardHost> StartAsync(TestIdentityProvider provider, Dictionary<string, string?>? extra = null,

@@ -8,7 +8,7 @@ namespace OtpWall.Tests.Support;
 /// dashboard's button, follow the redirects to the provider, type the user name on its login page, and follow the
 /// redirects back. <c>tamper</c> may rewrite any address on the way (an attacker's replayed or edited answer).
 /// </summary>
-public static partial class ProviderSignIns
+public static class ProviderSignIns
 {
     /// <summary>The outcome: where the person ended up, and the status message the page they land on shows (if any).</summary>
     public sealed record Landing(string Path, string Page);
@@ -16,20 +16,25 @@ public static partial class ProviderSignIns
     public static Task<Landing> SignInThroughProviderAsync(this BrowserlessSession session, TestIdentityProvider provider, string userName,
         string? invite = null, Func<Uri, Uri>? tamper = null) =>
         StartAsync(session, provider, userName, invite is null ? "/Account/Login" : $"/Account/Register?invite={Uri.EscapeDataString(invite)}",
-            "/Account/Sso/SignIn", invite is null ? [] : new() { ["Invite"] = invite }, tamper);
+            invite is null ? "sso-signin" : "sso-join", tamper);
 
     /// <summary>Account &amp; security › Single sign-on › Link, for a person signed in with their password.</summary>
     public static Task<Landing> LinkProviderAsync(this BrowserlessSession session, TestIdentityProvider provider, string userName) =>
-        StartAsync(session, provider, userName, "/account/sso", "/Account/Sso/Link", [], null);
+        StartAsync(session, provider, userName, "/account/sso", "sso-link", null);
+
+    /// <summary>The address the page's button <paramref name="testId"/> leads to.</summary>
+    public static string ButtonAddress(string page, string testId)
+    {
+        var tag = Regex.Match(page, $"<a [^>]*data-testid=\"{testId}\"[^>]*>");
+        if (!tag.Success) throw new InvalidOperationException($"No button {testId} on the page.");
+        return WebUtility.HtmlDecode(Regex.Match(tag.Value, "href=\"([^\"]*)\"").Groups[1].Value);
+    }
 
     private static async Task<Landing> StartAsync(BrowserlessSession session, TestIdentityProvider provider, string userName, string pagePath,
-        string action, Dictionary<string, string> fields, Func<Uri, Uri>? tamper)
+        string button, Func<Uri, Uri>? tamper)
     {
         var page = await session.GetPageAsync(pagePath);
-        var token = AntiforgeryToken().Match(page);
-        if (!token.Success) throw new InvalidOperationException($"No form on {pagePath}.");
-        fields["__RequestVerificationToken"] = token.Groups[1].Value;
-        var response = await session.PostAsync(action, new FormUrlEncodedContent(fields));
+        var response = await session.GetAsync("/" + ButtonAddress(page, button));
         var dashboard = response.RequestMessage!.RequestUri!;
         while (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther)
         {
@@ -58,7 +63,4 @@ public static partial class ProviderSignIns
         using (response)
             return new Landing(response.RequestMessage!.RequestUri!.PathAndQuery, await response.Content.ReadAsStringAsync());
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -49,6 +49,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Added before every answer: a provider across the internet (150–300 ms away).</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>Down behind its proxy: every request gets 503 and an HTML page.</summary>
+    public bool Down { get; set; }
+
     /// <summary>Refresh requests answered (granted or refused), for tests that wait on the dashboard's check.</summary>
     public int RefreshesAnswered => _refreshes;
 
@@ -163,7 +166,14 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             if (Latency > TimeSpan.Zero) await Task.Delay(Latency, context.RequestAborted);
-            await next(context);
+            if (!Down)
+            {
+                await next(context);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body><h1>503 Service Unavailable</h1></body></html>");
         });
         app.UseAuthentication();
         app.MapGet("/login", (string? returnUrl) => Results.Content(LoginPage(returnUrl, null), "text/html"));

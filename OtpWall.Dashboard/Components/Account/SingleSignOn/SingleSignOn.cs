@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -29,6 +29,7 @@ internal static partial class SingleSignOn
         services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<ProviderSignIn>();
         services.AddSingleton<ProviderRefreshTokens>();
+        services.AddSingleton<LinkTokens>();
         var sso = builder.Configuration.GetSection(SsoOptions.SectionName).Get<SsoOptions>() ?? new SsoOptions();
         if (!sso.IsConfigured) return builder;
 
@@ -102,45 +103,41 @@ internal static partial class SingleSignOn
     {
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<SsoOptions>>().Value.IsConfigured) return endpoints;
         var group = endpoints.MapGroup("/Account/Sso");
-        // The sign-in page's and the invite page's button: a post with the page's antiforgery token, so no other site can
-        // start a sign-in in someone's browser.
-        group.MapPost("/SignIn", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signIn, [FromServices] IOptions<SsoOptions> sso) =>
+        // The sign-in page's and the invite page's button: a link, not a form, since the page's policy lets forms post
+        // only to this site (form-action 'self', which a form's redirect to the provider would break). Starting a sign-in
+        // from elsewhere does no harm: the answer is accepted only in the browser that started it (the correlation
+        // cookie), for the person who signs in at the provider there.
+        group.MapGet("/SignIn", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signIn, string? returnUrl, string? invite) =>
         {
-            if (Refused(context, sso.Value) is { } refused) return refused;
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            var returnUrl = LocalOrHome(form["ReturnUrl"].ToString());
             await context.SignOutAsync(IdentityConstants.ExternalScheme);
             var properties = signIn.ConfigureExternalAuthenticationProperties(SsoOptions.Scheme,
-                "/Account/Sso/Done?returnUrl=" + Uri.EscapeDataString(returnUrl));
-            if (form["Invite"].ToString() is { Length: > 0 } invite) properties.Items[InviteItem] = invite;
+                "/Account/Sso/Done?returnUrl=" + Uri.EscapeDataString(LocalOrHome(returnUrl)[2..]));
+            if (!string.IsNullOrEmpty(invite)) properties.Items[InviteItem] = invite;
             return Results.Challenge(properties, [SsoOptions.Scheme]);
-        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        });
 
         group.MapGet("/Done", async (HttpContext context, [FromServices] ProviderSignIn providerSignIn, string? returnUrl) =>
             Results.LocalRedirect(await providerSignIn.CompleteSignInAsync(context, LocalOrHome(returnUrl))));
 
-        // Account & security › Single sign-on: link the signed-in person's account to their provider account.
-        group.MapPost("/Link", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signIn, [FromServices] IOptions<SsoOptions> sso) =>
+        // Account & security › Single sign-on: link the signed-in person's account to their provider account. The link on
+        // that page carries a token for this person that lasts ten minutes: another site cannot make someone link an
+        // account signed in at the provider in their browser (perhaps the other site's own) to their account here.
+        group.MapGet("/Link", async (HttpContext context, [FromServices] SignInManager<ApplicationUser> signIn, [FromServices] LinkTokens links, string? token) =>
         {
-            if (Refused(context, sso.Value) is { } refused) return refused;
             if (signIn.UserManager.GetUserId(context.User) is not { } userId) return Results.LocalRedirect("~/Account/Login");
+            if (!links.IsFor(token, userId))
+            {
+                IdentityRedirectManager.AppendStatus(context, "Error: That link has expired. Press Link again.");
+                return Results.LocalRedirect("~/account/sso");
+            }
             await context.SignOutAsync(IdentityConstants.ExternalScheme);
             var properties = signIn.ConfigureExternalAuthenticationProperties(SsoOptions.Scheme, "/Account/Sso/Linked", userId);
             return Results.Challenge(properties, [SsoOptions.Scheme]);
-        }).RequireAuthorization().WithMetadata(new RequireAntiforgeryTokenAttribute());
+        }).RequireAuthorization();
 
         group.MapGet("/Linked", async (HttpContext context, [FromServices] ProviderSignIn providerSignIn) =>
             Results.LocalRedirect(await providerSignIn.CompleteLinkAsync(context))).RequireAuthorization();
         return endpoints;
-    }
-
-    private static IResult? Refused(HttpContext context, SsoOptions sso)
-    {
-        if (!sso.IsConfigured) return Results.NotFound();
-        // A post without a valid token (forged, or a form left open too long) is refused before its form is read.
-        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
-            return Results.Text("This form has expired. Reload the page and try again.", "text/plain", statusCode: StatusCodes.Status400BadRequest);
-        return null;
     }
 
     // "~/wallet" for "wallet", "/wallet" or "~/wallet"; home for anything that would leave the site.
@@ -162,4 +159,25 @@ internal static partial class SingleSignOn
 
     [LoggerMessage(LogLevel.Warning, "A sign-in through the identity provider failed ({Failure}): {Message}")]
     private static partial void LogRemoteFailure(ILogger logger, string failure, string message);
+}
+
+/// <summary>The token of Account &amp; security's "Link" link: the person's id, sealed for ten minutes.</summary>
+internal sealed class LinkTokens(IDataProtectionProvider protection, TimeProvider time)
+{
+    private readonly ITimeLimitedDataProtector _protector = protection.CreateProtector("OtpWall.Sso.Link.v1").ToTimeLimitedDataProtector();
+
+    public string For(string userId) => _protector.Protect(userId, time.GetUtcNow().AddMinutes(10));
+
+    public bool IsFor(string? token, string userId)
+    {
+        if (string.IsNullOrEmpty(token)) return false;
+        try
+        {
+            return _protector.Unprotect(token, out var expires) == userId && expires > time.GetUtcNow();
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
 }
