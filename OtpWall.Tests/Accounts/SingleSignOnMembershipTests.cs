@@ -19,6 +19,7 @@ namespace OtpWall.Tests.Accounts;
 /// and loses their API tokens within one revalidation interval; two people signing in at once across a slow link each
 /// get their own account.
 /// </summary>
+[Trait("Database", "BothEngines")] // the membership check's gate is a database lock with PostgreSQL
 public sealed class SingleSignOnMembershipTests
 {
     private const string Corp = "corp.example";

@@ -131,6 +131,10 @@ public sealed class SingleSignOnTests
         var page = await frank.GetPageAsync("/account/sso");
         Assert.Contains("your account has no password here", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"sso-unlink\"", page, StringComparison.Ordinal);
+        // Nor does the Password tab ask for a current password that does not exist.
+        var password = await frank.GetPageAsync("/Account/Manage/ChangePassword");
+        Assert.Contains("data-testid=\"no-password\"", password, StringComparison.Ordinal);
+        Assert.DoesNotContain("Input.OldPassword", password, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -258,6 +262,36 @@ public sealed class SingleSignOnTests
             Assert.Equal("/account/sso", BrowserlessSession.RedirectTarget(response));
             Assert.Contains("That link has expired", WebUtility.HtmlDecode(await rae.GetPageAsync("/account/sso")), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task BehindAProxy_TheProviderSendsPeopleBackToThePublicAddress()
+    {
+        await using var provider = await TestIdentityProvider.StartAsync();
+        await using var host = await StartAsync(provider, new() { ["OtpWall:PublicBaseAddress"] = "https://otp.example.com/team/" });
+        using var visitor = host.NewSession();
+        using var challenge = await visitor.GetAsync("/Account/Sso/SignIn");
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var toProvider = challenge.Headers.Location!;
+        Assert.Equal(provider.Authority.Authority, toProvider.Authority);
+        Assert.Equal("https://otp.example.com/team/signin-oidc", System.Web.HttpUtility.ParseQueryString(toProvider.Query)["redirect_uri"]);
+    }
+
+    [Theory]
+    [InlineData("https://id.example.com/", null, null, true)]
+    [InlineData("http://id.example.com/", null, null, false)] // plain http only for a provider on this machine
+    [InlineData("http://localhost:8080/", null, null, true)]
+    [InlineData("https://id.example.com/", "true", null, false)] // single sign-on only needs a break-glass administrator
+    [InlineData("https://id.example.com/", "true", "admin@example.com", true)]
+    [InlineData(null, "true", "admin@example.com", false)] // single sign-on only needs a provider
+    public void TheSettings_AreCheckedAtStart(string? authority, string? only, string? breakGlass, bool valid)
+    {
+        var options = new OtpWall.Dashboard.Components.Account.SingleSignOn.SsoOptions
+        {
+            Authority = authority, ClientId = "dashboard", Only = only == "true", BreakGlassEmail = breakGlass,
+        };
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+        Assert.Equal(valid, errors.Count == 0);
     }
 
     internal static async Task<DashboardHost> StartAsync(TestIdentityProvider provider, Dictionary<string, string?>? extra = null,

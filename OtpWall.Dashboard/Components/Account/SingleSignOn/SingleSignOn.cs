@@ -66,8 +66,8 @@ internal static partial class SingleSignOn
                 if (Uri.TryCreate(publicBase, UriKind.Absolute, out var root))
                 {
                     var redirect = new Uri(new Uri(root.ToString().TrimEnd('/') + "/"), CallbackPath.TrimStart('/')).ToString();
+                    // (the handler keeps this address for redeeming the code after the event)
                     context.ProtocolMessage.RedirectUri = redirect;
-                    context.Properties.Items[OpenIdConnectDefaults.RedirectUriForCodePropertiesKey] = redirect;
                 }
                 return Task.CompletedTask;
             };
