@@ -185,7 +185,7 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
         return found.SelectMany(problems => problems);
     }
 
-    private static async Task<IEnumerable<string>> AuditAsync(IPage page, string path, string state, string theme)
+    internal static async Task<IEnumerable<string>> AuditAsync(IPage page, string path, string state, string theme)
     {
         // Loaded (styles, scripts, images) with its fonts, and live where it is interactive: what axe needs to judge
         // colours and names, without waiting for a quiet network on every page.

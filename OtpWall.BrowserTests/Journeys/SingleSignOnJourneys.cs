@@ -91,4 +91,36 @@ public sealed class SingleSignOnJourneys(SingleSignOnSiteFixture site) : Browser
         await page.WaitForURLAsync("**/activations");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Live activations");
     });
+
+    // Times nothing: run with the other axe audits.
+    [Trait("Category", "Audit")]
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public Task TheSingleSignOnPages_HaveNoAxeViolations(string theme) => JourneyAsync(async () =>
+    {
+        var admin = await AdministratorAsync(theme);
+        var invite = await admin.CreateInviteLinkAsync();
+        var visitor = await PersonAsync("visitor", theme);
+        await SetThemeAsync(visitor, theme);
+        var problems = new List<string>();
+        problems.AddRange(await Accessibility.AccessibilityTests.AuditAsync(visitor.Page, "Account/Login", "with single sign-on", theme));
+        problems.AddRange(await Accessibility.AccessibilityTests.AuditAsync(visitor.Page, invite, "invited, with single sign-on", theme));
+
+        // Not linked (a password account), then linked and without a password (joined through the provider).
+        await SetThemeAsync(admin, theme);
+        problems.AddRange(await Accessibility.AccessibilityTests.AuditAsync(admin.Page, "account/sso", "not linked", theme));
+        site.Provider.Add(new IdentityProviderUser("sam-" + theme, $"sam-{theme}@{SingleSignOnSiteFixture.Domain}"));
+        await visitor.Page.GotoAsync("Account/Login");
+        await visitor.Page.GetByTestId("sso-signin").ClickAsync();
+        await visitor.Page.GetByLabel("User name").FillAsync("sam-" + theme);
+        await visitor.Page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await visitor.Page.WaitForURLAsync("**/activations");
+        problems.AddRange(await Accessibility.AccessibilityTests.AuditAsync(visitor.Page, "account/sso", "linked", theme));
+        problems.AddRange(await Accessibility.AccessibilityTests.AuditAsync(visitor.Page, "Account/Manage/ChangePassword", "no password", theme));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    });
+
+    private async Task SetThemeAsync(Person person, string theme) =>
+        await person.Context.AddCookiesAsync([new Cookie { Name = "otpwall-theme", Value = theme, Url = Site.BaseUrl.ToString() }]);
 }
