@@ -138,6 +138,23 @@ public sealed class SingleSignOnTests
     }
 
     [Fact]
+    public async Task ADisabledPerson_CannotSignInThroughTheProvider()
+    {
+        await using var provider = await TestIdentityProvider.StartAsync();
+        await using var host = await StartAsync(provider, new() { ["OtpWall:Sso:AllowedDomains"] = Corp });
+        var (_, adminId) = await host.RegisterAdministratorAsync();
+        provider.Add(new IdentityProviderUser("uma", $"uma@{Corp}"));
+        using (var first = host.NewSession()) await first.SignInThroughProviderAsync(provider, "uma");
+        Assert.Null(await host.Services.GetRequiredService<TeamService>().SetDisabledAsync(adminId, await host.UserIdAsync($"uma@{Corp}"), true));
+
+        using var again = host.NewSession();
+        var refused = await again.SignInThroughProviderAsync(provider, "uma");
+        Assert.StartsWith("/Account/Login", refused.Path, StringComparison.Ordinal);
+        Assert.Contains("This account has been disabled by an administrator.", WebUtility.HtmlDecode(refused.Page), StringComparison.Ordinal);
+        await AssertSignedOutAsync(again);
+    }
+
+    [Fact]
     public async Task TheProvidersAdminGroup_MakesAnAdministratorAtSignIn_AndLeavingItTakesTheRoleAway()
     {
         await using var provider = await TestIdentityProvider.StartAsync();
