@@ -77,6 +77,24 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<ApiTokens.ApiTokenService>();
+        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.SectionName);
+        services.AddSingleton<Notifications.NotificationOutbox>();
+        services.AddSingleton<Notifications.WebhookSecrets>();
+        services.AddSingleton<Notifications.WebhookService>();
+        services.AddSingleton<Notifications.WebhookSender>();
+        services.AddHostedService(provider => provider.GetRequiredService<Notifications.WebhookSender>());
+        services.AddHttpClient(Notifications.WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var allowLocal = provider.GetRequiredService<IOptions<Notifications.NotificationOptions>>().Value.AllowLocalWebhooks;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false, // a redirect could lead inside; receivers answer where they are
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    ConnectCallback = (context, token) => Notifications.WebhookAddresses.ConnectAsync(context.DnsEndPoint, allowLocal, token),
+                };
+            });
         services.AddSingleton<AuditPruner>();
         services.AddHostedService(provider => provider.GetRequiredService<AuditPruner>());
         services.AddSingleton<RegistrationService>();

@@ -51,4 +51,6 @@ public static class Outcome
     public static Outcome<T> Done<T>(T value) where T : notnull => new(value, null);
 
     public static Outcome<T> Refused<T>(string message) where T : notnull => new(default, new Refusal(message));
+
+    public static Outcome<T> Refused<T>(Refusal refusal) where T : notnull => new(default, refusal);
 }

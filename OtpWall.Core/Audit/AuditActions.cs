@@ -35,6 +35,9 @@ public static class AuditActions
     public const string PriceCeilingChanged = "price-ceiling-changed";
     public const string ApiTokenCreated = "api-token-created";
     public const string ApiTokenRevoked = "api-token-revoked";
+    public const string WebhookSaved = "webhook-saved";
+    public const string WebhookRemoved = "webhook-removed";
+    public const string WebhookPaused = "webhook-paused";
     public const string Purchase = "purchase";
     public const string SkippedOverCeiling = "skipped-over-ceiling";
     public const string Complete = "complete";
@@ -72,6 +75,9 @@ public static class AuditActions
         ("Keys", TeamKeyRemoved, "Team key removed"),
         ("Keys", ApiTokenCreated, "API token created"),
         ("Keys", ApiTokenRevoked, "API token revoked"),
+        ("Account", WebhookSaved, "Webhook saved"),
+        ("Account", WebhookRemoved, "Webhook removed"),
+        ("Account", WebhookPaused, "Webhook paused"),
         ("Team", InviteCreated, "Invite created"),
         ("Team", InviteUsed, "Invite used"),
         ("Team", InviteRevoked, "Invite revoked"),
@@ -101,7 +107,7 @@ public static class AuditActions
     public static IReadOnlySet<string> Security { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SignIn, SignInFailed, LockedOut, SignOutEverywhere, ProviderLinked, ProviderUnlinked, ProviderEnded, Registered, PasswordChanged, PasswordLinkCreated, PasswordReset,
-        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, MemberDisabled, MemberEnabled, RoleChanged,
+        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, WebhookSaved, WebhookRemoved, WebhookPaused, MemberDisabled, MemberEnabled, RoleChanged,
     };
 
     public static string LabelOf(string action) => All.FirstOrDefault(a => a.Action == action).Label ?? action;

@@ -54,6 +54,12 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     public DbSet<ServiceCeiling> ServiceCeilings => Set<ServiceCeiling>();
 
+    public DbSet<Notifications.Webhook> Webhooks => Set<Notifications.Webhook>();
+
+    public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
+
+    public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; as EF Core's binary form (UTC ticks) it can.
@@ -197,6 +203,32 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             ceiling.Property(c => c.Service).HasMaxLength(100);
             ceiling.Property(c => c.ServiceName).HasMaxLength(200);
             ceiling.Property(c => c.Ceiling).HasPrecision(18, 4);
+        });
+
+        builder.Entity<Notifications.Webhook>(hook =>
+        {
+            hook.Property(w => w.Id).ValueGeneratedNever();
+            hook.Property(w => w.Url).HasMaxLength(Notifications.Webhook.UrlMaxLength);
+            hook.Property(w => w.ProtectedSecret).HasMaxLength(2000);
+            hook.Property(w => w.Events).HasMaxLength(500);
+            hook.HasIndex(w => w.UserId).IsUnique();
+            hook.HasOne<ApplicationUser>().WithMany().HasForeignKey(w => w.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notifications.OutboxMessage>(message =>
+        {
+            message.Property(m => m.Event).HasMaxLength(50);
+            message.Property(m => m.Payload).HasMaxLength(8000);
+            message.HasIndex(m => new { m.DeliveredAt, m.GaveUpAt, m.NextAttemptAt });
+            message.HasIndex(m => m.WebhookId);
+            message.HasOne<ApplicationUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notifications.WebhookDelivery>(delivery =>
+        {
+            delivery.Property(d => d.Event).HasMaxLength(50);
+            delivery.Property(d => d.Error).HasMaxLength(200);
+            delivery.HasIndex(d => new { d.WebhookId, d.Id });
         });
 
         builder.Entity<SandboxSnapshot>().Property(s => s.Id).ValueGeneratedNever();

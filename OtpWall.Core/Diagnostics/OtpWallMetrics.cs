@@ -23,6 +23,8 @@ public sealed class OtpWallMetrics : IDisposable
     private readonly Counter<long> _purchases;
     private readonly Counter<long> _autoCancels;
     private readonly Counter<long> _codes;
+    private readonly Counter<long> _notifications;
+    private readonly Histogram<double> _notificationLatency;
     private readonly Histogram<double> _smsToScreen;
     private readonly UpDownCounter<long> _circuits;
     private readonly Counter<long> _signInFailures;
@@ -47,6 +49,10 @@ public sealed class OtpWallMetrics : IDisposable
             "How long calls to OTPWALL took, retries included, by operation and outcome.", advice: seconds);
         _purchases = _meter.CreateCounter<long>("otpwall.purchases", description: "Purchases by outcome and, when refused, reason.");
         _autoCancels = _meter.CreateCounter<long>("otpwall.auto_cancels", description: "Numbers cancelled by the dashboard because no SMS came in time.");
+        _notifications = _meter.CreateCounter<long>("otpwall.notifications",
+            description: "Notification delivery attempts by channel and outcome (delivered, failed, gave_up, paused).");
+        _notificationLatency = _meter.CreateHistogram<double>("otpwall.notification.latency", unit: "s",
+            description: "From the change a notification tells of to its delivery, by channel.");
         _codes = _meter.CreateCounter<long>("otpwall.codes.delivered", description: "SMS found by the poller and pushed to their owner's pages.");
         _smsToScreen = _meter.CreateHistogram("otpwall.sms_to_screen", "s",
             "From the start of the status read that found an SMS to its push to the owner's open pages.", advice: seconds);
@@ -80,6 +86,12 @@ public sealed class OtpWallMetrics : IDisposable
         _purchases.Add(1, new TagList { { "outcome", outcome }, { "reason", reason } });
 
     public void AutoCancelled() => _autoCancels.Add(1);
+
+    public void Notification(string channel, string outcome) =>
+        _notifications.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void NotificationDelivered(string channel, TimeSpan sinceChange) =>
+        _notificationLatency.Record(Math.Max(0, sinceChange.TotalSeconds), new KeyValuePair<string, object?>("channel", channel));
 
     public void CodeDelivered(TimeSpan sinceRead)
     {

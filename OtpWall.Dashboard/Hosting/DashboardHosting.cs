@@ -28,6 +28,8 @@ internal static class DashboardHosting
         services.KeepTypedSecretsOutOfLogs();
         services.AddOtpWallCore(client => client.AddHttpMessageHandler<SandboxLoopbackHandler>());
         services.AddOtpWallKeyRingCertificate(builder.Configuration);
+        // On a developer's machine webhooks may go to http://localhost (a receiver being written); nowhere else.
+        if (builder.Environment.IsDevelopment()) services.Configure<OtpWall.Core.Notifications.NotificationOptions>(o => o.AllowLocalWebhooks = true);
         services.AddSingleton<SandboxKeyIssuer>();
         services.AddHostedService<StartupWarmUp>();
         services.AddSingleton<ThemeStyles>();

@@ -33,6 +33,8 @@ public sealed partial class ActivationCommits : IDisposable
 
     private IActivationEffect[] Effects => _effects ??= [.. services.GetServices<IActivationEffect>()];
 
+    private Notifications.NotificationOutbox Outbox => services.GetRequiredService<Notifications.NotificationOutbox>();
+
     /// <summary>
     /// Saves <paramref name="activation"/> (added, changed or removed in <paramref name="db"/>) and everything else
     /// <paramref name="db"/> tracks, then runs the effects. The caller's cancellation stops nothing once the save began.
@@ -43,7 +45,10 @@ public sealed partial class ActivationCommits : IDisposable
         var from = entry.State == EntityState.Added ? (ActivationStatus?)null : entry.Property(a => a.Status).OriginalValue;
         var to = entry.State == EntityState.Deleted ? (ActivationStatus?)null : activation.Status;
         var closed = activation.ClosedAt is not null && (entry.State == EntityState.Added || entry.Property(a => a.ClosedAt).OriginalValue is null);
+        // What the change tells its owner is saved with it, or neither is: nothing told is lost in a stop.
+        var notified = await Outbox.StageAsync(db, activation, from, to, commit);
         await db.SaveChangesAsync(CancellationToken.None);
+        if (notified) Outbox.Wake();
         var change = new ActivationChanged(activation.UserId, activation.Id, activation.Payer, commit.Path, from, to, commit.Changed,
             commit.CodeArrived, closed, commit.Asked, commit.Refund, commit.ObservedAt, activation);
         await EmitAsync(change);

@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("cbd74eb8-176a-4b82-80fe-2f49e5fc5d55"), entityTypeCount: 25)
+            : base(skipDetectChanges: false, modelId: new Guid("581a362c-3a73-4978-a604-78add18c7075"), entityTypeCount: 28)
         {
         }
 
@@ -39,6 +39,9 @@ namespace OtpWall.Core.Data.CompiledModel
             var apiToken = ApiTokenEntityType.Create(this);
             var auditEntry = AuditEntryEntityType.Create(this);
             var sandboxSnapshot = SandboxSnapshotEntityType.Create(this);
+            var outboxMessage = OutboxMessageEntityType.Create(this);
+            var webhook = WebhookEntityType.Create(this);
+            var webhookDelivery = WebhookDeliveryEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
             var serviceCeiling = ServiceCeilingEntityType.Create(this);
             var accountMovement = AccountMovementEntityType.Create(this);
@@ -58,6 +61,8 @@ namespace OtpWall.Core.Data.CompiledModel
             RetiredApiKeyEntityType.CreateForeignKey1(retiredApiKey, applicationUser);
             StoredApiKeyEntityType.CreateForeignKey1(storedApiKey, applicationUser);
             ApiTokenEntityType.CreateForeignKey1(apiToken, applicationUser);
+            OutboxMessageEntityType.CreateForeignKey1(outboxMessage, applicationUser);
+            WebhookEntityType.CreateForeignKey1(webhook, applicationUser);
             MemberSpendingEntityType.CreateForeignKey1(memberSpending, applicationUser);
 
             IdentityRoleEntityType.CreateAnnotations(identityRole);
@@ -82,6 +87,9 @@ namespace OtpWall.Core.Data.CompiledModel
             ApiTokenEntityType.CreateAnnotations(apiToken);
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             SandboxSnapshotEntityType.CreateAnnotations(sandboxSnapshot);
+            OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            WebhookEntityType.CreateAnnotations(webhook);
+            WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);
             ServiceCeilingEntityType.CreateAnnotations(serviceCeiling);
             AccountMovementEntityType.CreateAnnotations(accountMovement);
