@@ -81,9 +81,18 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<Notifications.NotificationOutbox>();
         services.AddSingleton<Notifications.WebhookSecrets>();
         services.AddSingleton<Notifications.WebhookService>();
-        services.AddSingleton<Notifications.WebhookSender>();
-        services.AddHostedService(provider => provider.GetRequiredService<Notifications.WebhookSender>());
-        services.AddHttpClient(Notifications.WebhookSender.HttpClientName)
+        services.AddOptions<Notifications.Telegram.TelegramOptions>().BindConfiguration(Notifications.Telegram.TelegramOptions.SectionName);
+        services.AddSingleton<Notifications.Telegram.TelegramBotClients>();
+        services.AddSingleton<Notifications.Telegram.TelegramService>();
+        services.AddSingleton<Notifications.Telegram.TelegramChannel>();
+        services.AddSingleton<Notifications.Telegram.TelegramUpdates>();
+        services.AddHostedService(provider => provider.GetRequiredService<Notifications.Telegram.TelegramUpdates>());
+        services.AddHttpClient(Notifications.Telegram.TelegramBotClients.HttpClientName);
+        services.AddSingleton<Notifications.Push.PushService>();
+        services.AddSingleton<Notifications.Push.PushChannel>();
+        services.AddSingleton<Notifications.OutboxSender>();
+        services.AddHostedService(provider => provider.GetRequiredService<Notifications.OutboxSender>());
+        services.AddHttpClient(Notifications.OutboxSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider =>
             {
                 var allowLocal = provider.GetRequiredService<IOptions<Notifications.NotificationOptions>>().Value.AllowLocalWebhooks;

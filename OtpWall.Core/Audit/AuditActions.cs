@@ -38,6 +38,9 @@ public static class AuditActions
     public const string WebhookSaved = "webhook-saved";
     public const string WebhookRemoved = "webhook-removed";
     public const string WebhookPaused = "webhook-paused";
+    public const string TelegramBotSaved = "telegram-bot-saved";
+    public const string TelegramLinked = "telegram-linked";
+    public const string TelegramUnlinked = "telegram-unlinked";
     public const string Purchase = "purchase";
     public const string SkippedOverCeiling = "skipped-over-ceiling";
     public const string Complete = "complete";
@@ -78,6 +81,9 @@ public static class AuditActions
         ("Account", WebhookSaved, "Webhook saved"),
         ("Account", WebhookRemoved, "Webhook removed"),
         ("Account", WebhookPaused, "Webhook paused"),
+        ("Account", TelegramLinked, "Telegram linked"),
+        ("Account", TelegramUnlinked, "Telegram unlinked"),
+        ("Team", TelegramBotSaved, "Telegram bot changed"),
         ("Team", InviteCreated, "Invite created"),
         ("Team", InviteUsed, "Invite used"),
         ("Team", InviteRevoked, "Invite revoked"),
@@ -107,7 +113,7 @@ public static class AuditActions
     public static IReadOnlySet<string> Security { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SignIn, SignInFailed, LockedOut, SignOutEverywhere, ProviderLinked, ProviderUnlinked, ProviderEnded, Registered, PasswordChanged, PasswordLinkCreated, PasswordReset,
-        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, WebhookSaved, WebhookRemoved, WebhookPaused, MemberDisabled, MemberEnabled, RoleChanged,
+        TwoFactorChanged, KeySaved, KeyReplaced, KeyRemoved, ApiTokenCreated, ApiTokenRevoked, WebhookSaved, WebhookRemoved, WebhookPaused, TelegramLinked, TelegramUnlinked, MemberDisabled, MemberEnabled, RoleChanged,
     };
 
     public static string LabelOf(string action) => All.FirstOrDefault(a => a.Action == action).Label ?? action;

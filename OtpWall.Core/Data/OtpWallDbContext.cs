@@ -60,6 +60,16 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     public DbSet<Notifications.WebhookDelivery> WebhookDeliveries => Set<Notifications.WebhookDelivery>();
 
+    public DbSet<Notifications.Telegram.TelegramBot> TelegramBots => Set<Notifications.Telegram.TelegramBot>();
+
+    public DbSet<Notifications.Telegram.TelegramLink> TelegramLinks => Set<Notifications.Telegram.TelegramLink>();
+
+    public DbSet<Notifications.Telegram.TelegramLinkCode> TelegramLinkCodes => Set<Notifications.Telegram.TelegramLinkCode>();
+
+    public DbSet<Notifications.Push.PushKeys> PushKeys => Set<Notifications.Push.PushKeys>();
+
+    public DbSet<Notifications.Push.PushDevice> PushDevices => Set<Notifications.Push.PushDevice>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset stored as text; as EF Core's binary form (UTC ticks) it can.
@@ -218,6 +228,7 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
         builder.Entity<Notifications.OutboxMessage>(message =>
         {
             message.Property(m => m.Event).HasMaxLength(50);
+            message.Property(m => m.Channel).HasMaxLength(20);
             message.Property(m => m.Payload).HasMaxLength(8000);
             message.HasIndex(m => new { m.DeliveredAt, m.GaveUpAt, m.NextAttemptAt });
             message.HasIndex(m => m.WebhookId);
@@ -229,6 +240,51 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             delivery.Property(d => d.Event).HasMaxLength(50);
             delivery.Property(d => d.Error).HasMaxLength(200);
             delivery.HasIndex(d => new { d.WebhookId, d.Id });
+        });
+
+        builder.Entity<Notifications.Telegram.TelegramBot>(bot =>
+        {
+            bot.Property(b => b.Id).ValueGeneratedNever();
+            bot.Property(b => b.ProtectedToken).HasMaxLength(2000);
+            bot.Property(b => b.Last4).HasMaxLength(4);
+            bot.Property(b => b.Username).HasMaxLength(64);
+        });
+
+        builder.Entity<Notifications.Telegram.TelegramLink>(link =>
+        {
+            link.HasKey(l => l.UserId);
+            link.Property(l => l.DisplayName).HasMaxLength(100);
+            link.Property(l => l.Events).HasMaxLength(500);
+            link.HasIndex(l => l.ChatId).IsUnique();
+            link.HasOne<ApplicationUser>().WithMany().HasForeignKey(l => l.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notifications.Telegram.TelegramLinkCode>(code =>
+        {
+            code.HasKey(c => c.CodeHash);
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasIndex(c => c.UserId);
+            code.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notifications.Push.PushKeys>(keys =>
+        {
+            keys.Property(k => k.Id).ValueGeneratedNever();
+            keys.Property(k => k.PublicKey).HasMaxLength(200);
+            keys.Property(k => k.ProtectedPrivateKey).HasMaxLength(2000);
+        });
+
+        builder.Entity<Notifications.Push.PushDevice>(device =>
+        {
+            device.Property(d => d.Id).ValueGeneratedNever();
+            device.Property(d => d.Endpoint).HasMaxLength(Notifications.Push.PushDevice.EndpointMaxLength);
+            device.Property(d => d.P256dh).HasMaxLength(200);
+            device.Property(d => d.Auth).HasMaxLength(100);
+            device.Property(d => d.Name).HasMaxLength(100);
+            device.Property(d => d.Events).HasMaxLength(500);
+            device.HasIndex(d => d.Endpoint).IsUnique();
+            device.HasIndex(d => d.UserId);
+            device.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<SandboxSnapshot>().Property(s => s.Id).ValueGeneratedNever();

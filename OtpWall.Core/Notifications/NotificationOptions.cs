@@ -12,6 +12,9 @@ public sealed class NotificationOptions
     /// </summary>
     public bool AllowLocalWebhooks { get; set; }
 
+    /// <summary>Who sends the push notifications, for push services (VAPID's subject): a mailto: or https: address.</summary>
+    public string PushSubject { get; set; } = "mailto:otpwall-dashboard@example.com";
+
     /// <summary>The longest a receiver may take to answer one delivery.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -22,22 +22,55 @@ public sealed class NotificationOutbox(TimeProvider time) : IDisposable
     {
         var @event = EventOf(activation, from, to, commit);
         if (@event is null) return false;
+        var staged = false;
         var hook = await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.UserId == activation.UserId && w.PausedAt == null, CancellationToken.None);
-        if (hook is null || !hook.Sends(@event)) return false;
-        db.OutboxMessages.Add(Message(hook, @event, ActivationPayload(@event, activation)));
-        return true;
+        if (hook is not null && hook.Sends(@event))
+        {
+            db.OutboxMessages.Add(Message(hook.UserId, Channels.Webhook, hook.Id, null, @event, ActivationPayload(@event, activation)));
+            staged = true;
+        }
+        var chat = await db.TelegramLinks.AsNoTracking().Where(l => l.UserId == activation.UserId).Select(l => new { l.ChatId, l.Events })
+            .SingleOrDefaultAsync(CancellationToken.None);
+        if (chat is not null && chat.Events.Split(' ').Contains(@event) && await db.TelegramBots.AnyAsync(CancellationToken.None))
+        {
+            db.OutboxMessages.Add(Message(activation.UserId, Channels.Telegram, Guid.Empty, chat.ChatId, @event, ActivationPayload(@event, activation)));
+            staged = true;
+        }
+        var devices = await db.PushDevices.AsNoTracking().Where(d => d.UserId == activation.UserId).Select(d => new { d.Id, d.Events })
+            .ToListAsync(CancellationToken.None);
+        foreach (var device in devices.Where(d => d.Events.Split(' ').Contains(@event)))
+        {
+            var message = Message(activation.UserId, Channels.Push, Guid.Empty, null, @event, ActivationPayload(@event, activation));
+            message.PushDeviceId = device.Id;
+            db.OutboxMessages.Add(message);
+            staged = true;
+        }
+        return staged;
     }
 
     /// <summary>A test event to the person's webhook (whatever events it sends), saved at once.</summary>
     public async Task<bool> StageTestAsync(OtpWallDbContext db, Webhook hook, CancellationToken cancellationToken)
     {
-        db.OutboxMessages.Add(Message(hook, NotificationEvents.Test, new JsonObject
+        db.OutboxMessages.Add(Message(hook.UserId, Channels.Webhook, hook.Id, null, NotificationEvents.Test, new JsonObject
         {
             ["message"] = "A test event from the OTPWALL dashboard: your webhook works.",
         }));
         await db.SaveChangesAsync(cancellationToken);
         Wake();
         return true;
+    }
+
+    /// <summary>A test notification to each of the person's browsers, saved at once.</summary>
+    public async Task StageTestPushAsync(OtpWallDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        foreach (var device in await db.PushDevices.AsNoTracking().Where(d => d.UserId == userId).Select(d => d.Id).ToListAsync(cancellationToken))
+        {
+            var message = Message(userId, Channels.Push, Guid.Empty, null, NotificationEvents.Test, new JsonObject { ["message"] = "A test notification." });
+            message.PushDeviceId = device;
+            db.OutboxMessages.Add(message);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        Wake();
     }
 
     /// <summary>Tells the sender that something is waiting (after the save).</summary>
@@ -59,7 +92,7 @@ public sealed class NotificationOutbox(TimeProvider time) : IDisposable
     /// <summary>Waits until woken or for at most <paramref name="timeout"/>.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
-    private OutboxMessage Message(Webhook hook, string @event, JsonObject payload)
+    private OutboxMessage Message(string userId, string channel, Guid webhookId, long? chatId, string @event, JsonObject payload)
     {
         var now = time.GetUtcNow();
         var deliveryId = Guid.NewGuid();
@@ -68,8 +101,10 @@ public sealed class NotificationOutbox(TimeProvider time) : IDisposable
         return new OutboxMessage
         {
             DeliveryId = deliveryId,
-            UserId = hook.UserId,
-            WebhookId = hook.Id,
+            UserId = userId,
+            Channel = channel,
+            WebhookId = webhookId,
+            ChatId = chatId,
             Event = @event,
             Payload = body.ToJsonString(),
             CreatedAt = now,

@@ -41,7 +41,17 @@ public sealed class OutboxMessage
 
     public required string UserId { get; set; }
 
+    /// <summary>Where it goes: <c>webhook</c> or <c>telegram</c>.</summary>
+    public string Channel { get; set; } = Channels.Webhook;
+
+    /// <summary>The webhook it goes to (webhook messages).</summary>
     public Guid WebhookId { get; set; }
+
+    /// <summary>The Telegram chat it goes to (Telegram messages).</summary>
+    public long? ChatId { get; set; }
+
+    /// <summary>The browser it goes to (push messages).</summary>
+    public Guid? PushDeviceId { get; set; }
 
     public required string Event { get; set; }
 
@@ -88,6 +98,14 @@ public sealed class WebhookDelivery
     public string? Error { get; set; }
 
     public bool Succeeded => StatusCode is >= 200 and < 300;
+}
+
+/// <summary>The channels a message can go through.</summary>
+public static class Channels
+{
+    public const string Webhook = "webhook";
+    public const string Telegram = "telegram";
+    public const string Push = "push";
 }
 
 /// <summary>The events a webhook can be sent, by their contract names.</summary>

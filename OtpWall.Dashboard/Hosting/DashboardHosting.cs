@@ -134,6 +134,7 @@ internal static class DashboardHosting
         });
         app.MapAdditionalIdentityEndpoints();
         app.MapSingleSignOn();
+        app.MapNotificationEndpoints();
         app.MapThemeEndpoint();
         app.MapHistoryExport();
         app.MapAuditExport();

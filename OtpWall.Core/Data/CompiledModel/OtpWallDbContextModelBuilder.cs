@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("581a362c-3a73-4978-a604-78add18c7075"), entityTypeCount: 28)
+            : base(skipDetectChanges: false, modelId: new Guid("f6d98349-c879-451f-b6c9-8d07ffc867fa"), entityTypeCount: 33)
         {
         }
 
@@ -40,6 +40,11 @@ namespace OtpWall.Core.Data.CompiledModel
             var auditEntry = AuditEntryEntityType.Create(this);
             var sandboxSnapshot = SandboxSnapshotEntityType.Create(this);
             var outboxMessage = OutboxMessageEntityType.Create(this);
+            var pushDevice = PushDeviceEntityType.Create(this);
+            var pushKeys = PushKeysEntityType.Create(this);
+            var telegramBot = TelegramBotEntityType.Create(this);
+            var telegramLink = TelegramLinkEntityType.Create(this);
+            var telegramLinkCode = TelegramLinkCodeEntityType.Create(this);
             var webhook = WebhookEntityType.Create(this);
             var webhookDelivery = WebhookDeliveryEntityType.Create(this);
             var memberSpending = MemberSpendingEntityType.Create(this);
@@ -62,6 +67,9 @@ namespace OtpWall.Core.Data.CompiledModel
             StoredApiKeyEntityType.CreateForeignKey1(storedApiKey, applicationUser);
             ApiTokenEntityType.CreateForeignKey1(apiToken, applicationUser);
             OutboxMessageEntityType.CreateForeignKey1(outboxMessage, applicationUser);
+            PushDeviceEntityType.CreateForeignKey1(pushDevice, applicationUser);
+            TelegramLinkEntityType.CreateForeignKey1(telegramLink, applicationUser);
+            TelegramLinkCodeEntityType.CreateForeignKey1(telegramLinkCode, applicationUser);
             WebhookEntityType.CreateForeignKey1(webhook, applicationUser);
             MemberSpendingEntityType.CreateForeignKey1(memberSpending, applicationUser);
 
@@ -88,6 +96,11 @@ namespace OtpWall.Core.Data.CompiledModel
             AuditEntryEntityType.CreateAnnotations(auditEntry);
             SandboxSnapshotEntityType.CreateAnnotations(sandboxSnapshot);
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
+            PushDeviceEntityType.CreateAnnotations(pushDevice);
+            PushKeysEntityType.CreateAnnotations(pushKeys);
+            TelegramBotEntityType.CreateAnnotations(telegramBot);
+            TelegramLinkEntityType.CreateAnnotations(telegramLink);
+            TelegramLinkCodeEntityType.CreateAnnotations(telegramLinkCode);
             WebhookEntityType.CreateAnnotations(webhook);
             WebhookDeliveryEntityType.CreateAnnotations(webhookDelivery);
             MemberSpendingEntityType.CreateAnnotations(memberSpending);

@@ -21,7 +21,7 @@ namespace OtpWall.Core.Data.CompiledModel
                 "OtpWall.Core.Notifications.OutboxMessage",
                 typeof(OutboxMessage),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 15,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -41,6 +41,20 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(OutboxMessage).GetProperty("Attempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(OutboxMessage).GetField("<Attempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+
+            var channel = runtimeEntityType.AddProperty(
+                "Channel",
+                typeof(string),
+                propertyInfo: typeof(OutboxMessage).GetProperty("Channel", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxMessage).GetField("<Channel>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 20);
+
+            var chatId = runtimeEntityType.AddProperty(
+                "ChatId",
+                typeof(long?),
+                propertyInfo: typeof(OutboxMessage).GetProperty("ChatId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxMessage).GetField("<ChatId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",
@@ -102,6 +116,13 @@ namespace OtpWall.Core.Data.CompiledModel
                 propertyInfo: typeof(OutboxMessage).GetProperty("Payload", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(OutboxMessage).GetField("<Payload>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 8000);
+
+            var pushDeviceId = runtimeEntityType.AddProperty(
+                "PushDeviceId",
+                typeof(Guid?),
+                propertyInfo: typeof(OutboxMessage).GetProperty("PushDeviceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(OutboxMessage).GetField("<PushDeviceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var userId = runtimeEntityType.AddProperty(
                 "UserId",

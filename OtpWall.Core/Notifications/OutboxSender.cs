@@ -13,12 +13,13 @@ using OtpWall.Core.Diagnostics;
 namespace OtpWall.Core.Notifications;
 
 /// <summary>
-/// Delivers the outbox to webhooks: a signed JSON POST per message, retried with growing waits (1 s … 1 h, 8 tries),
+/// Delivers the outbox, one dispatcher for every channel: to webhooks a signed JSON POST per message, to Telegram a
+/// message from the team's bot (a code with Complete / Cancel buttons); each retried with growing waits (1 s … 1 h, 8 tries),
 /// each attempt in the webhook's delivery log. A message is leased before it is sent, so two processes never send it
 /// at once; a stop lets the deliveries under way finish and be recorded. A webhook whose deliveries have all failed for
 /// a day is paused and its owner told.
 /// </summary>
-public sealed partial class WebhookSender(
+public sealed partial class OutboxSender(
     IDbContextFactory<OtpWallDbContext> databases,
     NotificationOutbox outbox,
     IHttpClientFactory http,
@@ -28,14 +29,16 @@ public sealed partial class WebhookSender(
     DatabaseReadiness readiness,
     IOptions<NotificationOptions> options,
     TimeProvider time,
-    ILogger<WebhookSender> logger) : BackgroundService
+    Telegram.TelegramChannel telegram,
+    Push.PushChannel push,
+    ILogger<OutboxSender> logger) : BackgroundService
 {
     public const string HttpClientName = "otpwall-webhooks";
     public const string SignatureHeader = "X-OtpWall-Signature";
     public const string TimestampHeader = "X-OtpWall-Timestamp";
     public const string DeliveryHeader = "X-OtpWall-Delivery";
     public const string EventHeader = "X-OtpWall-Event";
-    private const string Channel = "webhook";
+    private const string Channel = Channels.Webhook;
     private DateTimeOffset _pruned;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,7 +78,7 @@ public sealed partial class WebhookSender(
             {
                 due = await db.OutboxMessages
                     .Where(m => m.DeliveredAt == null && m.GaveUpAt == null && m.NextAttemptAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now) &&
-                        db.Webhooks.Any(w => w.Id == m.WebhookId && w.PausedAt == null))
+                        (m.Channel != Channels.Webhook || db.Webhooks.Any(w => w.Id == m.WebhookId && w.PausedAt == null)))
                     .OrderBy(m => m.Id).Select(m => m.Id).Take(16).ToListAsync(stoppingToken);
             }
             if (due.Count == 0) return;
@@ -93,6 +96,11 @@ public sealed partial class WebhookSender(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedUntil, lease));
         if (leased != 1) return; // another process has it
         var message = await db.OutboxMessages.SingleAsync(m => m.Id == id);
+        if (message.Channel is Channels.Telegram or Channels.Push)
+        {
+            await DeliverElsewhereAsync(db, message);
+            return;
+        }
         var hook = await db.Webhooks.SingleOrDefaultAsync(w => w.Id == message.WebhookId);
         if (hook is null)
         {
@@ -144,6 +152,35 @@ public sealed partial class WebhookSender(
         await db.SaveChangesAsync();
         await KeepLastDeliveriesAsync(db, hook.Id);
         if (pausedNote is not null) await audit.RecordAsync(AuditActions.WebhookPaused, null, pausedNote, hook.UserId);
+    }
+
+    // Telegram and browser push: the same attempts and waits as webhooks, without a delivery log of their own.
+    private async Task DeliverElsewhereAsync(OtpWallDbContext db, OutboxMessage message)
+    {
+        var (error, permanent) = message.Channel == Channels.Telegram
+            ? await telegram.SendAsync(message) is { } failure ? (failure.Why, failure.Permanent) : (null, false)
+            : await push.SendAsync(message);
+        var done = time.GetUtcNow();
+        message.Attempts++;
+        message.LeasedUntil = null;
+        if (error is null)
+        {
+            message.DeliveredAt = done;
+            metrics.Notification(message.Channel, "delivered");
+            metrics.NotificationDelivered(message.Channel, done - message.CreatedAt);
+        }
+        else if (message.Attempts >= NotificationOptions.RetryDelays.Count + 1 || permanent)
+        {
+            message.GaveUpAt = done;
+            metrics.Notification(message.Channel, "gave_up");
+            LogGaveUp(logger, message.Channel, error);
+        }
+        else
+        {
+            message.NextAttemptAt = done + NotificationOptions.RetryDelays[message.Attempts - 1];
+            metrics.Notification(message.Channel, "failed");
+        }
+        await db.SaveChangesAsync();
     }
 
     private async Task<(int? Status, string? Error, TimeSpan Elapsed)> SendAsync(Webhook hook, OutboxMessage message, string body, DateTimeOffset sentAt)
@@ -207,7 +244,10 @@ public sealed partial class WebhookSender(
 
     private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "its address";
 
-    [LoggerMessage(LogLevel.Error, "A round of webhook deliveries failed ({Failure})")]
+    [LoggerMessage(LogLevel.Warning, "A {Channel} notification was given up: {Why}")]
+    private static partial void LogGaveUp(ILogger logger, string channel, string why);
+
+    [LoggerMessage(LogLevel.Error, "A round of notification deliveries failed ({Failure})")]
     private static partial void LogRoundFailed(ILogger logger, string failure);
 }
 
