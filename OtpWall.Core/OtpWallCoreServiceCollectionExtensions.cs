@@ -88,6 +88,9 @@ public static class OtpWallCoreServiceCollectionExtensions
         services.AddSingleton<Notifications.Telegram.TelegramUpdates>();
         services.AddHostedService(provider => provider.GetRequiredService<Notifications.Telegram.TelegramUpdates>());
         services.AddHttpClient(Notifications.Telegram.TelegramBotClients.HttpClientName);
+        services.AddSingleton<Notifications.Alerts>();
+        services.AddHostedService<Notifications.AlertsSubscription>();
+        services.AddSingleton<Activations.Changes.IActivationEffect>(provider => provider.GetRequiredService<Notifications.Alerts>());
         services.AddSingleton<Notifications.Push.PushService>();
         services.AddSingleton<Notifications.Push.PushChannel>();
         services.AddSingleton<Notifications.OutboxSender>();

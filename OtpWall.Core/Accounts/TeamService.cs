@@ -57,6 +57,7 @@ public sealed class TeamService(
         }
         await audit.RecordAsync(disabled ? AuditActions.MemberDisabled : AuditActions.MemberEnabled, actingUserId,
             disabled ? "Disabled the account; its sessions and API tokens ended." : "Enabled the account again.", userId, cancellationToken);
+        if (disabled) await scope.ServiceProvider.GetRequiredService<Notifications.Alerts>().MemberDisabledAsync(actingUserId, user.Email ?? user.Id);
         return null;
     }
 

@@ -68,6 +68,8 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
 
     public DbSet<Notifications.Push.PushKeys> PushKeys => Set<Notifications.Push.PushKeys>();
 
+    public DbSet<Notifications.RaisedAlert> RaisedAlerts => Set<Notifications.RaisedAlert>();
+
     public DbSet<Notifications.Push.PushDevice> PushDevices => Set<Notifications.Push.PushDevice>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -265,6 +267,12 @@ public class OtpWallDbContext(DbContextOptions<OtpWallDbContext> options) : Iden
             code.Property(c => c.CodeHash).HasMaxLength(64);
             code.HasIndex(c => c.UserId);
             code.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Notifications.RaisedAlert>(alert =>
+        {
+            alert.HasKey(a => a.Key);
+            alert.Property(a => a.Key).HasMaxLength(300);
         });
 
         builder.Entity<Notifications.Push.PushKeys>(keys =>

@@ -22,25 +22,33 @@ public sealed class NotificationOutbox(TimeProvider time) : IDisposable
     {
         var @event = EventOf(activation, from, to, commit);
         if (@event is null) return false;
+        return await StageForPersonAsync(db, activation.UserId, @event, ActivationPayload(@event, activation));
+    }
+
+    /// <summary>
+    /// Stages (in <paramref name="db"/>, before it saves) the event for every channel of the person that sends it: their
+    /// webhook, their Telegram chat (when the team has a bot) and each of their browsers.
+    /// </summary>
+    public async Task<bool> StageForPersonAsync(OtpWallDbContext db, string userId, string @event, JsonObject payload)
+    {
         var staged = false;
-        var hook = await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.UserId == activation.UserId && w.PausedAt == null, CancellationToken.None);
+        var hook = await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.UserId == userId && w.PausedAt == null, CancellationToken.None);
         if (hook is not null && hook.Sends(@event))
         {
-            db.OutboxMessages.Add(Message(hook.UserId, Channels.Webhook, hook.Id, null, @event, ActivationPayload(@event, activation)));
+            db.OutboxMessages.Add(Message(userId, Channels.Webhook, hook.Id, null, @event, payload));
             staged = true;
         }
-        var chat = await db.TelegramLinks.AsNoTracking().Where(l => l.UserId == activation.UserId).Select(l => new { l.ChatId, l.Events })
+        var chat = await db.TelegramLinks.AsNoTracking().Where(l => l.UserId == userId).Select(l => new { l.ChatId, l.Events })
             .SingleOrDefaultAsync(CancellationToken.None);
         if (chat is not null && chat.Events.Split(' ').Contains(@event) && await db.TelegramBots.AnyAsync(CancellationToken.None))
         {
-            db.OutboxMessages.Add(Message(activation.UserId, Channels.Telegram, Guid.Empty, chat.ChatId, @event, ActivationPayload(@event, activation)));
+            db.OutboxMessages.Add(Message(userId, Channels.Telegram, Guid.Empty, chat.ChatId, @event, payload));
             staged = true;
         }
-        var devices = await db.PushDevices.AsNoTracking().Where(d => d.UserId == activation.UserId).Select(d => new { d.Id, d.Events })
-            .ToListAsync(CancellationToken.None);
+        var devices = await db.PushDevices.AsNoTracking().Where(d => d.UserId == userId).Select(d => new { d.Id, d.Events }).ToListAsync(CancellationToken.None);
         foreach (var device in devices.Where(d => d.Events.Split(' ').Contains(@event)))
         {
-            var message = Message(activation.UserId, Channels.Push, Guid.Empty, null, @event, ActivationPayload(@event, activation));
+            var message = Message(userId, Channels.Push, Guid.Empty, null, @event, payload);
             message.PushDeviceId = device.Id;
             db.OutboxMessages.Add(message);
             staged = true;

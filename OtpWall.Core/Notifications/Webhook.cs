@@ -108,17 +108,33 @@ public static class Channels
     public const string Push = "push";
 }
 
-/// <summary>The events a webhook can be sent, by their contract names.</summary>
+/// <summary>The events a person can be sent, by their contract names.</summary>
 public static class NotificationEvents
 {
     public const string CodeReceived = "code.received";
     public const string NumberExpired = "number.expired";
+    public const string BalanceLow = "balance.low";
+    public const string BudgetNearlyUsed = "budget.nearly_used";
+    public const string TeamBalanceLow = "team.balance_low";
+    public const string MemberDisabled = "member.disabled";
+    public const string LeaseLost = "poller.lease_lost";
     public const string Test = "test";
 
-    /// <summary>What a person can choose, with the words the page shows.</summary>
+    /// <summary>What a person can choose, with the words the page shows; the last three for administrators only.</summary>
     public static IReadOnlyList<(string Event, string Label)> Choosable { get; } =
     [
         (CodeReceived, "A code arrived (with the code and the number's last digits)"),
         (NumberExpired, "A number ended without an SMS (expired or cancelled automatically; refunded)"),
+        (BalanceLow, "My OTPWALL balance went below my warning (set on Wallet)"),
+        (BudgetNearlyUsed, "80 % of my team-key budget for the day or month is spent"),
+        (TeamBalanceLow, "The team balance went below its warning (administrators)"),
+        (MemberDisabled, "A member was disabled (administrators)"),
+        (LeaseLost, "A replica lost the poller's lease (administrators)"),
     ];
+
+    public static bool ForAdministratorsOnly(string @event) => @event is TeamBalanceLow or MemberDisabled or LeaseLost;
+
+    /// <summary>The events a person may choose: administrators see all of them.</summary>
+    public static IEnumerable<(string Event, string Label)> For(bool administrator) =>
+        Choosable.Where(c => administrator || !ForAdministratorsOnly(c.Event));
 }

@@ -206,8 +206,8 @@ public sealed partial class WebhookTests
     /// <summary>Saves the webhook on the notifications page as the person would; answers the secret the page shows once.</summary>
     private static async Task<string> SaveWebhookAsync(BrowserlessSession session, Uri address, bool expired = false, bool expectSecret = true)
     {
-        var fields = new Dictionary<string, string> { ["Input.Url"] = address.ToString(), ["Input.CodeReceived"] = "true" };
-        if (expired) fields["Input.NumberExpired"] = "true";
+        var fields = new List<KeyValuePair<string, string>> { new("Input.Url", address.ToString()), new("WebhookEvents", NotificationEvents.CodeReceived) };
+        if (expired) fields.Add(new("WebhookEvents", NotificationEvents.NumberExpired));
         using var response = await session.SubmitAsync("/account/notifications", "save-webhook", fields);
         var page = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

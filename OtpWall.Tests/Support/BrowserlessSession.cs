@@ -56,13 +56,17 @@ public sealed partial class BrowserlessSession : IDisposable
     /// <paramref name="tokenFrom"/>, the antiforgery token comes from that page instead: a post crafted by hand to a
     /// page that shows no form.
     /// </summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, IDictionary<string, string> fields, string? tokenFrom = null)
+    public Task<HttpResponseMessage> SubmitAsync(string path, string formName, IDictionary<string, string> fields, string? tokenFrom = null) =>
+        SubmitAsync(path, formName, fields.ToList(), tokenFrom);
+
+    /// <summary>As above, with fields that may repeat (the ticked boxes of one list).</summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, IReadOnlyList<KeyValuePair<string, string>> fields, string? tokenFrom = null)
     {
         var page = await GetPageAsync(tokenFrom ?? path);
         var token = AntiforgeryToken().Match(page);
         if (!token.Success) throw new InvalidOperationException($"No form with an antiforgery token on {path}:\n{page[..Math.Min(page.Length, 2000)]}");
         var action = tokenFrom is null && FormActionOf(page, formName) is { } found ? WebUtility.HtmlDecode(found) : path;
-        var body = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = token.Groups[1].Value };
+        var body = fields.Concat([new("_handler", formName), new("__RequestVerificationToken", token.Groups[1].Value)]);
         return await Http.PostAsync(action, new FormUrlEncodedContent(body));
     }
 

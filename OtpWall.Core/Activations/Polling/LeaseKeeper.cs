@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OtpWall.Core.Data.PostgreSql;
 
@@ -8,7 +9,7 @@ namespace OtpWall.Core.Activations.Polling;
 /// takes, renews and gives up here. The lease's times are read from the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>),
 /// which a wall-clock step cannot move.
 /// </summary>
-public sealed partial class LeaseKeeper(PollerLease lease, TimeProvider time, ILogger<LeaseKeeper> logger)
+public sealed partial class LeaseKeeper(PollerLease lease, TimeProvider time, ILogger<LeaseKeeper> logger, IServiceProvider services)
 {
     private long _due;
     private long? _renewedAt;
@@ -48,7 +49,19 @@ public sealed partial class LeaseKeeper(PollerLease lease, TimeProvider time, IL
         if (polling == _polling) return false;
         _polling = polling;
         if (polling) LogLeaseTaken(logger, lease.Holder);
-        else LogLeaseLost(logger, lease.Holder);
+        else
+        {
+            LogLeaseLost(logger, lease.Holder);
+            // Administrators who chose to be told are (once a minute at most per replica).
+            try
+            {
+                await services.GetRequiredService<Notifications.Alerts>().LeaseLostAsync(lease.Holder);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogLeaseFailed(logger, ex);
+            }
+        }
         return true;
     }
 

@@ -11,7 +11,7 @@ namespace OtpWall.Core.Data.CompiledModel
     public partial class OtpWallDbContextModel
     {
         private OtpWallDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f6d98349-c879-451f-b6c9-8d07ffc867fa"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("da14df46-eb6d-431c-81b4-6acc4ef6e2d7"), entityTypeCount: 34)
         {
         }
 
@@ -42,6 +42,7 @@ namespace OtpWall.Core.Data.CompiledModel
             var outboxMessage = OutboxMessageEntityType.Create(this);
             var pushDevice = PushDeviceEntityType.Create(this);
             var pushKeys = PushKeysEntityType.Create(this);
+            var raisedAlert = RaisedAlertEntityType.Create(this);
             var telegramBot = TelegramBotEntityType.Create(this);
             var telegramLink = TelegramLinkEntityType.Create(this);
             var telegramLinkCode = TelegramLinkCodeEntityType.Create(this);
@@ -98,6 +99,7 @@ namespace OtpWall.Core.Data.CompiledModel
             OutboxMessageEntityType.CreateAnnotations(outboxMessage);
             PushDeviceEntityType.CreateAnnotations(pushDevice);
             PushKeysEntityType.CreateAnnotations(pushKeys);
+            RaisedAlertEntityType.CreateAnnotations(raisedAlert);
             TelegramBotEntityType.CreateAnnotations(telegramBot);
             TelegramLinkEntityType.CreateAnnotations(telegramLink);
             TelegramLinkCodeEntityType.CreateAnnotations(telegramLinkCode);

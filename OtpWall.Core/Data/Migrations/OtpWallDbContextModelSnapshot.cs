@@ -893,6 +893,20 @@ namespace OtpWall.Core.Data.Migrations
                     b.ToTable("PushKeys");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.Notifications.RaisedAlert", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RaisedAlerts");
+                });
+
             modelBuilder.Entity("OtpWall.Core.Notifications.Telegram.TelegramBot", b =>
                 {
                     b.Property<int>("Id")

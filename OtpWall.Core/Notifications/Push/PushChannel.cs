@@ -61,7 +61,8 @@ public sealed class PushChannel(
         {
             NotificationEvents.CodeReceived => ($"{service} code {body["code"]?.GetValue<string>()}", $"Number ending {last}. Tap to open Live activations."),
             NotificationEvents.NumberExpired => ($"{service}: no SMS came", $"The number ending {last} ended without an SMS and was refunded."),
-            _ => ("OTPWALL", "A test notification from the dashboard."),
+            NotificationEvents.Test => ("OTPWALL", "A test notification from the dashboard."),
+            _ => ("OTPWALL", body["text"]?.GetValue<string>() ?? message.Event),
         };
         return new JsonObject { ["title"] = title, ["body"] = line, ["tag"] = activation?["id"]?.GetValue<string>() ?? message.DeliveryId.ToString(), ["url"] = "activations" };
     }

@@ -57,7 +57,8 @@ public sealed class TelegramChannel(TelegramService telegram, TelegramBotClients
                      InlineKeyboardButton.WithCallbackData("Cancel", TelegramUpdates.CancelPrefix + id)],
                 ])),
             NotificationEvents.NumberExpired => ($"⌛ The <b>{service}</b> number ending {last} ended without an SMS: refunded.", null),
-            _ => ("A test message from the OTPWALL dashboard.", null),
+            NotificationEvents.Test => ("A test message from the OTPWALL dashboard.", null),
+            _ => ($"⚠️ {WebUtility.HtmlEncode(body["text"]?.GetValue<string>() ?? message.Event)}", null),
         };
     }
 }

@@ -929,6 +929,20 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.ToTable("PushKeys");
                 });
 
+            modelBuilder.Entity("OtpWall.Core.Notifications.RaisedAlert", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RaisedAlerts");
+                });
+
             modelBuilder.Entity("OtpWall.Core.Notifications.Telegram.TelegramBot", b =>
                 {
                     b.Property<int>("Id")

@@ -11,7 +11,7 @@ using OtpWall.Core.Data;
 namespace OtpWall.Core.Data.Migrations
 {
     [DbContext(typeof(OtpWallDbContext))]
-    [Migration("20261206085250_Notifications")]
+    [Migration("20261206085921_Notifications")]
     partial class Notifications
     {
         /// <inheritdoc />
@@ -894,6 +894,20 @@ namespace OtpWall.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("PushKeys");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Notifications.RaisedAlert", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RaisedAlerts");
                 });
 
             modelBuilder.Entity("OtpWall.Core.Notifications.Telegram.TelegramBot", b =>

@@ -12,7 +12,7 @@ using OtpWall.Core.Data.PostgreSql;
 namespace OtpWall.Core.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlOtpWallDbContext))]
-    [Migration("20261206085306_Notifications")]
+    [Migration("20261206085938_Notifications")]
     partial class Notifications
     {
         /// <inheritdoc />
@@ -930,6 +930,20 @@ namespace OtpWall.Core.Data.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("PushKeys");
+                });
+
+            modelBuilder.Entity("OtpWall.Core.Notifications.RaisedAlert", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RaisedAlerts");
                 });
 
             modelBuilder.Entity("OtpWall.Core.Notifications.Telegram.TelegramBot", b =>
