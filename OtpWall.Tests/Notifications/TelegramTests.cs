@@ -110,6 +110,27 @@ public sealed partial class TelegramTests
         Assert.Null(await team.Host.Services.GetRequiredService<TelegramService>().GetLinkAsync(ana.Id));
     }
 
+    [Fact]
+    public async Task ALinkExpiresAfterTenMinutes()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bot = await BotApiStandIn.StartAsync();
+        await using var host = new DashboardHost(settings: Settings(bot)) { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var (_, adminId) = await host.RegisterAdministratorAsync();
+        var telegram = host.Services.GetRequiredService<TelegramService>();
+        Assert.Null((await telegram.SaveBotAsync(adminId, BotApiStandIn.Token)).Refusal);
+
+        var (late, _) = await telegram.StartLinkAsync(adminId);
+        var (inTime, _) = await telegram.StartLinkAsync(adminId);
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(adminId, await telegram.CompleteLinkAsync(CodeOf(inTime!.Link), 8001, "@in_time"));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(await telegram.CompleteLinkAsync(CodeOf(late!.Link), 8002, "@late"));
+        Assert.Equal("@in_time", (await telegram.GetLinkAsync(adminId))!.DisplayName);
+    }
+
+    private static string CodeOf(Uri link) => link.Query[(link.Query.IndexOf('=', StringComparison.Ordinal) + 1)..];
+
     /// <summary>The person presses "Link Telegram" on their page and opens the link in Telegram; answers the link's code.</summary>
     private static async Task<string> LinkAsync(BotApiStandIn bot, BrowserlessSession session, long chatId, string username)
     {

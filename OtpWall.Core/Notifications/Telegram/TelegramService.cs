@@ -121,7 +121,7 @@ public sealed class TelegramService(
         return link is null ? null : new TelegramLinkSummary(link.DisplayName, link.Events.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), link.LinkedAt);
     }
 
-    /// <summary>A one-time link for the person (replacing any earlier one), valid ten minutes.</summary>
+    /// <summary>A one-time link for the person, valid ten minutes.</summary>
     public async Task<Outcome<TelegramLinkStart>> StartLinkAsync(string userId, CancellationToken cancellationToken = default)
     {
         var bot = await GetBotAsync(cancellationToken);
@@ -129,7 +129,9 @@ public sealed class TelegramService(
         var code = Base62(RandomNumberGenerator.GetBytes(24));
         var expires = time.GetUtcNow() + LinkLifetime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await db.TelegramLinkCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        // Earlier links of the person stay good until they expire (a reload of the page makes another); expired ones go.
+        var now = time.GetUtcNow();
+        await db.TelegramLinkCodes.Where(c => c.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         db.TelegramLinkCodes.Add(new TelegramLinkCode { CodeHash = Hash(code), UserId = userId, ExpiresAt = expires });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Done(new TelegramLinkStart(new Uri($"https://t.me/{bot.Username}?start={code}"), expires));
