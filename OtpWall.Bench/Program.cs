@@ -8,7 +8,7 @@ var quick = options.ContainsKey("quick");
 var bench = new Bench(Path.GetFullPath(options["app"]), Path.GetFullPath(options["sandbox"]),
     options.GetValueOrDefault("template") is { Length: > 0 } templateApp ? Path.GetFullPath(templateApp) : null, quick);
 var rows = new List<string[]>();
-var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, insights, metrics, api, bytes
+var only = options.GetValueOrDefault("only"); // one part, while working on it: polling, sms, circuit, start, signin, extract, audit, insights, metrics, api, notify, bytes
 bool Runs(string part) => only is null || only.Split(',').Contains(part);
 
 var polled = new Dictionary<(int N, int Keys, int Latency), PollResult>();
@@ -101,6 +101,14 @@ if (Runs("api"))
     var waits = await bench.LongPollAsync(quick ? 3 : 40);
     rows.Add(["Long poll (?wait=30): from the poller finding the SMS to the script's answer",
         $"p50 {Stats.Percentile(waits, 50):0} ms · p95 {Stats.Percentile(waits, 95):0} ms ({waits.Count} codes)", "p95 ≤ 100 ms", Verdict(Stats.Percentile(waits, 95) <= 100)]);
+}
+if (Runs("notify"))
+{
+    var (webhook, telegram) = await bench.NotificationLatencyAsync(quick ? 3 : 40);
+    rows.Add(["Notifications: from the poller finding the SMS to the webhook receiver (signed POST)",
+        $"p50 {Stats.Percentile(webhook, 50):0} ms · p95 {Stats.Percentile(webhook, 95):0} ms ({webhook.Count} codes)", "p95 ≤ 300 ms", Verdict(Stats.Percentile(webhook, 95) <= 300)]);
+    rows.Add(["Same: to Telegram's Bot API (a local stand-in), the code with its buttons",
+        $"p50 {Stats.Percentile(telegram, 50):0} ms · p95 {Stats.Percentile(telegram, 95):0} ms ({telegram.Count} codes)", "p95 ≤ 300 ms", Verdict(Stats.Percentile(telegram, 95) <= 300)]);
 }
 var bytes = Runs("bytes") ? await bench.FirstPageBytesAsync() : 0;
 if (Runs("bytes")) rows.Add(["First page (sign-in) bytes over the wire", $"{bytes / 1024.0:0} KiB (compressed, HTML + CSS + JS)", "—", ""]);

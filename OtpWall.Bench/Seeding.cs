@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,14 +27,16 @@ internal sealed class Seeding : IAsyncDisposable
 
     private Seeding(ServiceProvider services, HttpClient control) => (_services, _control) = (services, control);
 
-    public static async Task<Seeding> OpenAsync(string dataDirectory, Uri sandboxRoot)
+    public static async Task<Seeding> OpenAsync(string dataDirectory, Uri sandboxRoot, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["OtpWall:DataDirectory"] = dataDirectory,
             ["OtpWall:Upstream:BaseUrl"] = new Uri(sandboxRoot, "sandbox/v1").ToString(),
-        }).Build());
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
         services.AddSingleton<IHostEnvironment>(new BenchEnvironment(dataDirectory));
         services.AddLogging();
         services.AddOtpWallCore();
@@ -84,6 +87,19 @@ internal sealed class Seeding : IAsyncDisposable
             scripts.Add((created.Value, activation.Id, activation.UpstreamId!));
         }
         return scripts;
+    }
+
+    /// <summary>The team's bot, the person's Telegram linked to <paramref name="chatId"/>, and their webhook to <paramref name="webhook"/>.</summary>
+    public async Task NotificationsAsync(string userId, string botToken, long chatId, Uri webhook)
+    {
+        var telegram = _services.GetRequiredService<OtpWall.Core.Notifications.Telegram.TelegramService>();
+        var admin = _services.GetRequiredService<UserManager<ApplicationUser>>().Users.First().Id;
+        if ((await telegram.SaveBotAsync(admin, botToken)).Refusal is { } refused) throw new InvalidOperationException(refused.Message);
+        var link = (await telegram.StartLinkAsync(userId)).Value!.Link;
+        await telegram.CompleteLinkAsync(link.Query[(link.Query.IndexOf('=', StringComparison.Ordinal) + 1)..], chatId, "@bench");
+        var (_, refusal) = await _services.GetRequiredService<OtpWall.Core.Notifications.WebhookService>()
+            .SaveAsync(userId, webhook.ToString(), [OtpWall.Core.Notifications.NotificationEvents.CodeReceived]);
+        if (refusal is not null) throw new InvalidOperationException(refusal.Message);
     }
 
     /// <summary>The person's open numbers: the dashboard's id and OTPWALL's.</summary>

@@ -15,7 +15,7 @@ public sealed class AccessibilityTests(SiteFixture site) : BrowserTest(site), IC
     [
         "activations", "buy", "history", "wallet", "settings/api-key", "no-such-page",
         "Account/Manage", "Account/Manage/ChangePassword", "Account/Manage/TwoFactorAuthentication", "Account/Manage/EnableAuthenticator", "account/activity",
-        "account/tokens",
+        "account/tokens", "account/notifications",
     ];
 
     private static readonly string[] SignedInPages = [.. MemberPages, "admin/team", "team/usage", "team/audit"];

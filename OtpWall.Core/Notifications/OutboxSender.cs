@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,8 +30,7 @@ public sealed partial class OutboxSender(
     DatabaseReadiness readiness,
     IOptions<NotificationOptions> options,
     TimeProvider time,
-    Telegram.TelegramChannel telegram,
-    Push.PushChannel push,
+    IServiceProvider services,
     ILogger<OutboxSender> logger) : BackgroundService
 {
     public const string HttpClientName = "otpwall-webhooks";
@@ -44,6 +44,16 @@ public sealed partial class OutboxSender(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await readiness.Ready.WaitAsync(stoppingToken);
+        // The first pages after a start come first: what waited through a restart goes a few seconds later (at once
+        // when something new is staged).
+        try
+        {
+            await outbox.WaitAsync(TimeSpan.FromSeconds(3), stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -157,9 +167,10 @@ public sealed partial class OutboxSender(
     // Telegram and browser push: the same attempts and waits as webhooks, without a delivery log of their own.
     private async Task DeliverElsewhereAsync(OtpWallDbContext db, OutboxMessage message)
     {
+        // Resolved when first needed: a start loads neither Telegram's client nor Web Push's.
         var (error, permanent) = message.Channel == Channels.Telegram
-            ? await telegram.SendAsync(message) is { } failure ? (failure.Why, failure.Permanent) : (null, false)
-            : await push.SendAsync(message);
+            ? await services.GetRequiredService<Telegram.TelegramChannel>().SendAsync(message) is { } failure ? (failure.Why, failure.Permanent) : (null, false)
+            : await services.GetRequiredService<Push.PushChannel>().SendAsync(message);
         var done = time.GetUtcNow();
         message.Attempts++;
         message.LeasedUntil = null;

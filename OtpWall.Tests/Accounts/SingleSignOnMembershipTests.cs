@@ -19,13 +19,13 @@ namespace OtpWall.Tests.Accounts;
 /// and loses their API tokens within one revalidation interval; two people signing in at once across a slow link each
 /// get their own account.
 /// </summary>
-[Trait("Database", "BothEngines")] // the membership check's gate is a database lock with PostgreSQL
 public sealed class SingleSignOnMembershipTests
 {
     private const string Corp = "corp.example";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(20);
 
     [Fact]
+    [Trait("Database", "BothEngines")] // the membership check's gate is a database lock with PostgreSQL
     public async Task ASignInThroughTheProvider_LastsPastThreeIntervals_AndAPersonItRemoves_IsSignedOutEverywhere_AndTheirTokensEnd()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

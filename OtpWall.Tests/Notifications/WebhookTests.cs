@@ -20,7 +20,6 @@ namespace OtpWall.Tests.Notifications;
 /// round trip), signed with the secret shown once; failures are retried with the same delivery id; a stop in the middle
 /// of a delivery sends nothing twice; a webhook failing for a day is paused and its owner told.
 /// </summary>
-[Trait("Database", "BothEngines")] // the outbox's lease and the delivery log on either engine
 public sealed partial class WebhookTests
 {
     private static readonly Dictionary<string, string?> LocalWebhooks = new() { ["OtpWall:Notifications:AllowLocalWebhooks"] = "true" };
@@ -74,6 +73,7 @@ public sealed partial class WebhookTests
     }
 
     [Fact]
+    [Trait("Database", "BothEngines")] // the outbox's lease, its retries and the delivery log on either engine
     public async Task AFailingReceiver_IsRetriedWithTheSameDeliveryId_AndEveryAttemptIsInTheLog()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -96,6 +96,7 @@ public sealed partial class WebhookTests
     }
 
     [Fact]
+    [Trait("Database", "BothEngines")]
     public async Task AStopInTheMiddleOfADelivery_LetsItFinish_AndTheNextStartSendsNothingTwice()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -145,6 +146,7 @@ public sealed partial class WebhookTests
     }
 
     [Fact]
+    [Trait("Database", "BothEngines")]
     public async Task AWebhookFailingForADay_IsPaused_ItsOwnerIsTold_AndSavingResumesIt()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

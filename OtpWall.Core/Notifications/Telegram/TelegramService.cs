@@ -38,8 +38,15 @@ public sealed record TelegramLinkStart(Uri Link, DateTimeOffset ExpiresAt);
 /// </summary>
 public sealed class TelegramService(
     IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, TelegramBotClients clients, AuditLog audit,
-    NotificationOutbox outbox, TimeProvider time)
+    TimeProvider time) : IDisposable
 {
+    private readonly SemaphoreSlim _botSaved = new(0, 1);
+
+    public void Dispose() => _botSaved.Dispose();
+
+    /// <summary>Waits until a bot is saved here, or at most <paramref name="timeout"/>.</summary>
+    public Task<bool> WaitForBotAsync(TimeSpan timeout, CancellationToken cancellationToken) => _botSaved.WaitAsync(timeout, cancellationToken);
+
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromMinutes(10);
     private const string Purpose = "OtpWall.Telegram.BotToken.v1";
 
@@ -101,6 +108,14 @@ public sealed class TelegramService(
         await audit.RecordAsync(AuditActions.TelegramBotSaved, actingUserId,
             $"{(replaced ? "Replaced" : "Saved")} the team's Telegram bot @{username} (token ending in {bot.Last4}).", cancellationToken: cancellationToken);
         clients.Forget();
+        try
+        {
+            _botSaved.Release(); // the updates reader starts at once
+        }
+        catch (SemaphoreFullException)
+        {
+            // woken already
+        }
         return Outcome.Done(new TelegramBotSummary(username, bot.Last4, bot.SavedAt));
     }
 
@@ -200,8 +215,6 @@ public sealed class TelegramService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         return await db.TelegramLinks.Where(l => l.ChatId == chatId).Select(l => l.UserId).SingleOrDefaultAsync(cancellationToken);
     }
-
-    internal void WakeSender() => outbox.Wake();
 
     private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code)));
 

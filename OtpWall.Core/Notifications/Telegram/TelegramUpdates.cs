@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,14 +17,17 @@ namespace OtpWall.Core.Notifications.Telegram;
 /// <see cref="ActivationService"/>, with the same rules and audit as the page, for the chat's own person only.
 /// </summary>
 public sealed partial class TelegramUpdates(
-    TelegramService telegram,
-    TelegramBotClients clients,
-    ActivationService activations,
+    IServiceProvider services,
     DatabaseGates gates,
     DatabaseReadiness readiness,
     IOptions<TelegramOptions> options,
     ILogger<TelegramUpdates> logger) : BackgroundService
 {
+    // Resolved after the start (Telegram's client is loaded only then).
+    private TelegramService telegram = null!;
+    private TelegramBotClients clients = null!;
+    private ActivationService activations = null!;
+
     public const string CompletePrefix = "complete:";
     public const string CancelPrefix = "cancel:";
     private const string Gate = "telegram-updates";
@@ -31,13 +35,17 @@ public sealed partial class TelegramUpdates(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await readiness.Ready.WaitAsync(stoppingToken);
+        await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken); // the first pages after a start come first
+        (telegram, clients, activations) = (services.GetRequiredService<TelegramService>(), services.GetRequiredService<TelegramBotClients>(),
+            services.GetRequiredService<ActivationService>());
         int? offset = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var token = await telegram.BotTokenAsync(stoppingToken);
             if (token is null)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                // No bot yet: woken when one is saved here; one saved on another replica is found within 30 s.
+                await telegram.WaitForBotAsync(TimeSpan.FromSeconds(30), stoppingToken);
                 continue;
             }
             await using var gate = await gates.TryEnterAsync(Gate, stoppingToken);
