@@ -78,6 +78,16 @@ public sealed class NotificationJourneys(NotificationSiteFixture site) : Browser
         await page.GotoAsync("account/notifications");
         await Expect(page.GetByTestId("notify-delivery-row").First).ToHaveAttributeAsync("data-status", "204");
         await Expect(page.GetByTestId("notify-delivery-row").First).ToContainTextAsync("code.received");
+
+        // Browser notifications: the button registers the service worker and asks the browser to subscribe. (This
+        // machine's Chromium has no push service to reach, so it says it could not; a subscription's delivery is
+        // tested against a push service stand-in.)
+        await member.Context.GrantPermissionsAsync(["notifications"], new() { Origin = Site.BaseUrl.GetLeftPart(UriPartial.Authority) });
+        await page.GetByTestId("notify-push-enable").ClickAsync();
+        await Expect(page.Locator("[data-push-say]")).Not.ToBeEmptyAsync();
+        var said = await page.Locator("[data-push-say]").InnerTextAsync();
+        Assert.True(await page.EvaluateAsync<bool>("async () => !!(await navigator.serviceWorker.getRegistration())"), "the service worker is registered; the page said: " + said);
+        Assert.Empty(member.PageErrors);
         await member.BlazorErrorBannerIsHiddenAsync();
     });
 }

@@ -15,6 +15,8 @@ public sealed class RefusalConventionTests
     [
         "SessionRegistry.EndReasonAsync",
         "SessionRegistry.ClientAddressAsync",
+        "TelegramService.BotTokenAsync",
+        "TelegramService.UserOfChatAsync",
     ];
 
     [Fact]

@@ -46,7 +46,16 @@ public sealed partial class ActivationCommits : IDisposable
         var to = entry.State == EntityState.Deleted ? (ActivationStatus?)null : activation.Status;
         var closed = activation.ClosedAt is not null && (entry.State == EntityState.Added || entry.Property(a => a.ClosedAt).OriginalValue is null);
         // What the change tells its owner is saved with it, or neither is: nothing told is lost in a stop.
-        var notified = await Outbox.StageAsync(db, activation, from, to, commit);
+        var notified = false;
+        try
+        {
+            notified = await Outbox.StageAsync(db, activation, from, to, commit);
+        }
+        catch (Exception ex)
+        {
+            // The change itself is never lost for a message about it.
+            LogEffectFailed(logger, nameof(Notifications.NotificationOutbox), commit.Path.ToString(), ex);
+        }
         await db.SaveChangesAsync(CancellationToken.None);
         if (notified) Outbox.Wake();
         var change = new ActivationChanged(activation.UserId, activation.Id, activation.Payer, commit.Path, from, to, commit.Changed,

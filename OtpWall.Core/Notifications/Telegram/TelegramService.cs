@@ -152,19 +152,19 @@ public sealed class TelegramService(
         return Outcome.Done(new TelegramLinkStart(new Uri($"https://t.me/{bot.Username}?start={code}"), expires));
     }
 
-    /// <summary>The bot got <c>/start ‹code›</c> from a chat: links it to the code's person (answers who, or null).</summary>
-    public async Task<string?> CompleteLinkAsync(string code, long chatId, string displayName, CancellationToken cancellationToken = default)
+    /// <summary>The bot got <c>/start ‹code›</c> from a chat: links it to the code's person (false: no such code, or expired).</summary>
+    public async Task<bool> CompleteLinkAsync(string code, long chatId, string displayName, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var hash = Hash(code);
         var found = await db.TelegramLinkCodes.SingleOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
-        if (found is null) return null;
+        if (found is null) return false;
         db.TelegramLinkCodes.Remove(found);
         if (found.ExpiresAt <= now)
         {
             await db.SaveChangesAsync(cancellationToken);
-            return null;
+            return false;
         }
         // One chat, one person: a chat linked before to someone else is theirs no more.
         await db.TelegramLinks.Where(l => l.ChatId == chatId || l.UserId == found.UserId).ExecuteDeleteAsync(cancellationToken);
@@ -174,7 +174,7 @@ public sealed class TelegramService(
         });
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(AuditActions.TelegramLinked, found.UserId, $"Linked Telegram ({displayName}).", cancellationToken: cancellationToken);
-        return found.UserId;
+        return true;
     }
 
     /// <summary>Unlinks the person's chat; the bot says so there.</summary>

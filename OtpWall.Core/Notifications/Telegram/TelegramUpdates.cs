@@ -100,8 +100,8 @@ public sealed partial class TelegramUpdates(
     {
         var code = text.Length > "/start ".Length ? text["/start ".Length..].Trim() : "";
         var name = from?.Username is { Length: > 0 } username ? "@" + username : from?.FirstName ?? chat.FirstName ?? "a Telegram chat";
-        var linked = code.Length > 0 ? await telegram.CompleteLinkAsync(code, chat.Id, name, cancellationToken) : null;
-        await bot.SendMessage(chat.Id, linked is not null
+        var linked = code.Length > 0 && await telegram.CompleteLinkAsync(code, chat.Id, name, cancellationToken);
+        await bot.SendMessage(chat.Id, linked
             ? "Linked to the OTPWALL dashboard: codes you choose on its Notifications page arrive here, with buttons to complete or cancel."
             : "This link has expired or was used already. Make a new one on the dashboard: Account & security › Notifications.",
             cancellationToken: cancellationToken);
