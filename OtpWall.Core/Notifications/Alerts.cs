@@ -39,6 +39,9 @@ public sealed partial class Alerts : IActivationEffect, IDisposable
     private readonly TimeProvider time;
     private readonly ILogger<Alerts> logger;
     private readonly IDisposable _reads;
+    // What this process last saw of each balance alert (raised or not): a balance read every ten seconds writes to the
+    // database only when its alert changes, not at every read.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _balanceAlerts = new();
 
     public Alerts(IDbContextFactory<OtpWallDbContext> databases, NotificationOutbox outbox, LowBalanceWarnings warnings, SpendingService spending,
         ChangeBus bus, TimeProvider time, ILogger<Alerts> logger)
@@ -89,7 +92,10 @@ public sealed partial class Alerts : IActivationEffect, IDisposable
             var team = read.UserId == TeamKeyVault.Account;
             var threshold = team ? await warnings.ForTeamAsync() : await warnings.ForPersonAsync(read.UserId);
             var key = team ? "team-balance-low" : $"balance-low:{read.UserId}";
-            if (threshold is null || balance.Amount >= threshold)
+            var low = threshold is not null && balance.Amount < threshold;
+            if (_balanceAlerts.TryGetValue(key, out var known) && known == low) return;
+            _balanceAlerts[key] = low;
+            if (!low)
             {
                 await ClearAsync(key);
                 return;

@@ -38,7 +38,6 @@ public sealed partial class OutboxSender(
     public const string TimestampHeader = "X-OtpWall-Timestamp";
     public const string DeliveryHeader = "X-OtpWall-Delivery";
     public const string EventHeader = "X-OtpWall-Event";
-    private const string Channel = Channels.Webhook;
     private DateTimeOffset _pruned;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -106,72 +105,49 @@ public sealed partial class OutboxSender(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedUntil, lease));
         if (leased != 1) return; // another process has it
         var message = await db.OutboxMessages.SingleAsync(m => m.Id == id);
-        if (message.Channel is Channels.Telegram or Channels.Push)
-        {
-            await DeliverElsewhereAsync(db, message);
-            return;
-        }
-        var hook = await db.Webhooks.SingleOrDefaultAsync(w => w.Id == message.WebhookId);
-        if (hook is null)
-        {
-            message.GaveUpAt = now;
-            await db.SaveChangesAsync();
-            return;
-        }
-
+        Webhook? hook = null;
+        string? error;
+        var permanent = false;
         var sentAt = time.GetUtcNow();
-        var body = NotificationOutbox.BodyAt(message, sentAt);
-        var attempt = message.Attempts + 1;
-        var (status, error, elapsed) = await SendAsync(hook, message, body, sentAt);
+        switch (message.Channel)
+        {
+            case Channels.Webhook:
+                hook = await db.Webhooks.SingleOrDefaultAsync(w => w.Id == message.WebhookId);
+                (error, permanent) = hook is null ? ("the webhook was removed", true) : (await AttemptWebhookAsync(db, hook, message, sentAt), false);
+                break;
+            case Channels.Telegram:
+                // Resolved when first needed: a start loads neither Telegram's client nor Web Push's.
+                var failure = await services.GetRequiredService<Telegram.TelegramChannel>().SendAsync(message);
+                (error, permanent) = (failure?.Why, failure?.Permanent ?? false);
+                break;
+            default:
+                (error, permanent) = await services.GetRequiredService<Push.PushChannel>().SendAsync(message);
+                break;
+        }
         var done = time.GetUtcNow();
-        message.Attempts = attempt;
-        message.LeasedUntil = null;
-        db.WebhookDeliveries.Add(new WebhookDelivery
-        {
-            WebhookId = hook.Id, DeliveryId = message.DeliveryId, Event = message.Event, Attempt = attempt, At = sentAt,
-            StatusCode = status, DurationMs = (int)Math.Min(int.MaxValue, elapsed.TotalMilliseconds), Error = error,
-        });
-        string? pausedNote = null;
-        if (status is >= 200 and < 300)
-        {
-            message.DeliveredAt = done;
-            hook.FailingSince = null;
-            metrics.Notification(Channel, "delivered");
-            metrics.NotificationDelivered(Channel, done - message.CreatedAt);
-        }
-        else
-        {
-            hook.FailingSince ??= sentAt;
-            if (attempt >= NotificationOptions.RetryDelays.Count + 1)
-            {
-                message.GaveUpAt = done;
-                metrics.Notification(Channel, "gave_up");
-            }
-            else
-            {
-                message.NextAttemptAt = done + NotificationOptions.RetryDelays[attempt - 1];
-                metrics.Notification(Channel, "failed");
-            }
-            if (hook.PausedAt is null && done - hook.FailingSince >= options.Value.PauseAfterFailingFor)
-            {
-                hook.PausedAt = done;
-                pausedNote = $"Paused the webhook to {HostOf(hook.Url)}: every delivery has failed since {hook.FailingSince:yyyy-MM-dd HH:mm} UTC. Saving it again resumes it.";
-                metrics.Notification(Channel, "paused");
-            }
-        }
+        Settle(message, error, permanent, done);
+        var pausedNote = hook is null ? null : FollowWebhook(hook, error is null, sentAt, done);
         await db.SaveChangesAsync();
+        if (hook is null) return;
         await KeepLastDeliveriesAsync(db, hook.Id);
         if (pausedNote is not null) await audit.RecordAsync(AuditActions.WebhookPaused, null, pausedNote, hook.UserId);
     }
 
-    // Telegram and browser push: the same attempts and waits as webhooks, without a delivery log of their own.
-    private async Task DeliverElsewhereAsync(OtpWallDbContext db, OutboxMessage message)
+    /// <summary>One POST to the webhook, written to its delivery log; answers what went wrong (null: delivered).</summary>
+    private async Task<string?> AttemptWebhookAsync(OtpWallDbContext db, Webhook hook, OutboxMessage message, DateTimeOffset sentAt)
     {
-        // Resolved when first needed: a start loads neither Telegram's client nor Web Push's.
-        var (error, permanent) = message.Channel == Channels.Telegram
-            ? await services.GetRequiredService<Telegram.TelegramChannel>().SendAsync(message) is { } failure ? (failure.Why, failure.Permanent) : (null, false)
-            : await services.GetRequiredService<Push.PushChannel>().SendAsync(message);
-        var done = time.GetUtcNow();
+        var (status, error, elapsed) = await SendAsync(hook, message, NotificationOutbox.BodyAt(message, sentAt), sentAt);
+        db.WebhookDeliveries.Add(new WebhookDelivery
+        {
+            WebhookId = hook.Id, DeliveryId = message.DeliveryId, Event = message.Event, Attempt = message.Attempts + 1, At = sentAt,
+            StatusCode = status, DurationMs = (int)Math.Min(int.MaxValue, elapsed.TotalMilliseconds), Error = error,
+        });
+        return status is >= 200 and < 300 ? null : error ?? "failed";
+    }
+
+    // Every channel: delivered, tried again after the next wait, or given up (8 tries, or a refusal retrying cannot mend).
+    private void Settle(OutboxMessage message, string? error, bool permanent, DateTimeOffset done)
+    {
         message.Attempts++;
         message.LeasedUntil = null;
         if (error is null)
@@ -180,7 +156,7 @@ public sealed partial class OutboxSender(
             metrics.Notification(message.Channel, "delivered");
             metrics.NotificationDelivered(message.Channel, done - message.CreatedAt);
         }
-        else if (message.Attempts >= NotificationOptions.RetryDelays.Count + 1 || permanent)
+        else if (permanent || message.Attempts >= NotificationOptions.RetryDelays.Count + 1)
         {
             message.GaveUpAt = done;
             metrics.Notification(message.Channel, "gave_up");
@@ -191,7 +167,21 @@ public sealed partial class OutboxSender(
             message.NextAttemptAt = done + NotificationOptions.RetryDelays[message.Attempts - 1];
             metrics.Notification(message.Channel, "failed");
         }
-        await db.SaveChangesAsync();
+    }
+
+    // A webhook failing for a day is paused; answers the sentence its owner is told then.
+    private string? FollowWebhook(Webhook hook, bool delivered, DateTimeOffset sentAt, DateTimeOffset done)
+    {
+        if (delivered)
+        {
+            hook.FailingSince = null;
+            return null;
+        }
+        hook.FailingSince ??= sentAt;
+        if (hook.PausedAt is not null || done - hook.FailingSince < options.Value.PauseAfterFailingFor) return null;
+        hook.PausedAt = done;
+        metrics.Notification(Channels.Webhook, "paused");
+        return $"Paused the webhook to {HostOf(hook.Url)}: every delivery has failed since {hook.FailingSince:yyyy-MM-dd HH:mm} UTC. Saving it again resumes it.";
     }
 
     private async Task<(int? Status, string? Error, TimeSpan Elapsed)> SendAsync(Webhook hook, OutboxMessage message, string body, DateTimeOffset sentAt)

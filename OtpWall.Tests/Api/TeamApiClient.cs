@@ -55,7 +55,7 @@ public sealed class TeamApiClient(Uri root, string token) : IDisposable
 }
 
 /// <summary>One dashboard shared by a test class: an administrator, and people with their own sandbox keys and tokens.</summary>
-public sealed class TeamApiHost : IAsyncLifetime
+public sealed class TeamApiHost : IAsyncLifetime, IAsyncDisposable
 {
     public DashboardHost Host { get; private set; } = null!;
 
@@ -78,6 +78,9 @@ public sealed class TeamApiHost : IAsyncLifetime
         Admin?.Dispose();
         if (Host is not null) await Host.DisposeAsync();
     }
+
+    /// <summary>For a test that starts its own (<c>await using</c>) rather than sharing the class's.</summary>
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public SandboxSimulator Sandbox => Host.Services.GetRequiredService<SandboxSimulator>();
 

@@ -28,7 +28,7 @@ public sealed class AlertTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalWebhooks));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var person = await team.PersonAsync(balance: 10m);
         await ChooseAsync(team, person.Id, receiver, "/p", NotificationEvents.BalanceLow);
         var warnings = team.Host.Services.GetRequiredService<LowBalanceWarnings>();
@@ -58,7 +58,7 @@ public sealed class AlertTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalWebhooks));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var keys = team.Host.Services.GetRequiredService<TeamKeyService>();
         Assert.True((await keys.SaveAsync(team.AdminId, team.Sandbox.CreateAccount(null, 10m, null).Key)).Saved);
         var member = await team.PersonAsync(withKey: false);
@@ -91,7 +91,7 @@ public sealed class AlertTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalWebhooks));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var second = await team.PersonAsync();
         var member = await team.PersonAsync();
         var people = team.Host.Services.GetRequiredService<TeamService>();
@@ -124,10 +124,5 @@ public sealed class AlertTests
         var (saved, refusal) = await team.Host.Services.GetRequiredService<WebhookService>().SaveAsync(userId, receiver.Address(path).ToString(), [@event]);
         Assert.Null(refusal);
         if (saved!.NewSecret is { } secret) receiver.KnowSecret(path, secret); // a webhook changed keeps its secret
-    }
-
-    private sealed class Disposing(TeamApiHost team) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await team.DisposeAsync();
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class PushTests
         await using var service = await PushServiceStandIn.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalPush));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var ana = await team.PersonAsync();
         var ben = await team.PersonAsync();
         using var anaBrowser = new BrowserPushKeys();
@@ -103,11 +103,6 @@ public sealed partial class PushTests
             ["subscription"] = browser.SubscriptionJson(endpoint),
         }));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
-
-    private sealed class Disposing(TeamApiHost team) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await team.DisposeAsync();
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

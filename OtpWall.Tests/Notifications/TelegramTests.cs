@@ -50,7 +50,7 @@ public sealed partial class TelegramTests
         await using var bot = await BotApiStandIn.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: Settings(bot)));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         Assert.Null((await team.Host.Services.GetRequiredService<TelegramService>().SaveBotAsync(team.AdminId, BotApiStandIn.Token)).Refusal);
         var ana = await team.PersonAsync();
 
@@ -86,7 +86,7 @@ public sealed partial class TelegramTests
         await using var bot = await BotApiStandIn.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: Settings(bot)));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         Assert.Null((await team.Host.Services.GetRequiredService<TelegramService>().SaveBotAsync(team.AdminId, BotApiStandIn.Token)).Refusal);
         var ana = await team.PersonAsync();
         var ben = await team.PersonAsync();
@@ -155,11 +155,6 @@ public sealed partial class TelegramTests
         ["OtpWall:Telegram:BaseAddress"] = bot.Root.ToString().TrimEnd('/'),
         ["OtpWall:Telegram:PollTimeoutSeconds"] = "1",
     };
-
-    private sealed class Disposing(TeamApiHost team) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await team.DisposeAsync();
-    }
 
     [GeneratedRegex("href=\"https://t.me/([A-Za-z0-9_]+)\\?start=([A-Za-z0-9]+)\"")]
     private static partial Regex DeepLink();

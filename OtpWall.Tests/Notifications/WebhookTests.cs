@@ -30,7 +30,7 @@ public sealed partial class WebhookTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalWebhooks));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var ana = await team.PersonAsync();
         var ben = await team.PersonAsync();
         foreach (var (person, path) in new[] { (ana, "/ana"), (ben, "/ben") })
@@ -129,7 +129,7 @@ public sealed partial class WebhookTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var team = new TeamApiHost();
         await team.StartAsync(new DashboardHost(settings: LocalWebhooks));
-        await using var _ = new Disposing(team);
+        await using var _ = team;
         var person = await team.PersonAsync();
         receiver.KnowSecret("/hook", await SaveWebhookAsync(person.Session, receiver.Address("/hook"), expired: true));
         using var api = await team.ClientAsync(person.Id);
@@ -217,11 +217,6 @@ public sealed partial class WebhookTests
         var secret = Secret().Match(page);
         Assert.Equal(expectSecret, secret.Success);
         return secret.Groups[1].Value;
-    }
-
-    private sealed class Disposing(TeamApiHost team) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await team.DisposeAsync();
     }
 
     [GeneratedRegex("data-testid=\"notify-webhook-secret\">(whsec_[A-Za-z0-9_-]+)<")]

@@ -15,8 +15,8 @@ public sealed record PushDeviceSummary(Guid Id, string Name, DateTimeOffset Crea
 /// subscribed browsers. A subscription's address must be a push service's (https, not this server or a private network).
 /// </summary>
 public sealed class PushService(
-    IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, DatabaseGates gates, IOptions<NotificationOptions> options,
-    TimeProvider time)
+    IDbContextFactory<OtpWallDbContext> databases, IDataProtectionProvider protection, DatabaseGates gates, NotificationOutbox outbox,
+    IOptions<NotificationOptions> options, TimeProvider time)
 {
     private const string Purpose = "OtpWall.Push.VapidPrivateKey.v1";
     private (string Public, string Private)? _keys;
@@ -105,6 +105,13 @@ public sealed class PushService(
         var chosen = string.Join(' ', events.Where(e => NotificationEvents.Choosable.Any(c => c.Event == e)).Distinct());
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await db.PushDevices.Where(d => d.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Events, chosen), cancellationToken);
+    }
+
+    /// <summary>A test notification to each of the person's browsers (the sender's next round).</summary>
+    public async Task SendTestAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await outbox.StageTestPushAsync(db, userId, cancellationToken);
     }
 
     /// <summary>Forgets one of the person's browsers (another person's id changes nothing).</summary>
